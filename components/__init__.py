@@ -1,0 +1,6 @@
+"""vio-nfv: reusable Pulumi components for VMware Integrated OpenStack in the vCloud NFV two-pod design.
+
+Each module under this package models one thing (a ComponentResource per module, type token
+`vionfv:<module>:<Class>`), plus pure modules for configuration (`settings`), IP math (`ipplan`), the
+providers (`providers`) and the cross-stack output contract (`contract`).
+"""

@@ -1,0 +1,66 @@
+"""The platform stack's output contract: what it exports and what other stacks may rely on.
+
+Keys are flat camelCase stack outputs so a consumer reads one with `StackReference.get_output(key)`.
+`__main__.py` exports exactly these (a test checks it, and that the README table lists them);
+`read_platform` is how a consuming stack reads them, failing clearly when a key is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+
+#: key -> description. Later sections append; never rename a key (consumers break), add a new one.
+OUTPUTS: dict[str, str] = {
+    "topology": "Management plane topology: `ha` or `compact`.",
+    "podLayout": "`two-pod` (collapsed Edge/Resource) or `three-pod`.",
+    "managementVcenter": "FQDN of the management vCenter Server.",
+    "managementDatacenterId": "Managed object ID of the management datacenter.",
+    "managementClusterId": "Managed object ID of the management cluster.",
+    "managementDatastoreId": "Managed object ID of the management datastore.",
+    "managementResourcePoolId": "Resource pool holding the VIO plane.",
+    "managementFolderPath": "VM folder holding OMS and the plane.",
+    "managementNetworkId": "Port group of the dedicated management network.",
+    "resourceVcenter": "FQDN of the resource vCenter Server.",
+    "vip": "Public/admin VIP of the VIO plane (held by the load balancer pair in `ha`).",
+    "publicEndpoint": "Keystone v3 URL of VIO's OpenStack API (https://<publicHostname>:5000/v3).",
+    "omsIp": "Address of the OpenStack Management Server.",
+    "nodeIps": "Plane node addresses by role: {role: [ip, ...]} in plan order.",
+    "ipPlan": "The resolved management IP plan: [{name, role, key, ip}] including the VIP.",
+}
+
+
+def export_all(values: Mapping[str, Any]) -> None:
+    """Export the contract; refuses keys outside it or missing from it, so the two cannot drift."""
+    extra = sorted(set(values) - set(OUTPUTS))
+    missing = sorted(set(OUTPUTS) - set(values))
+    if extra or missing:
+        raise ValueError(f"output contract mismatch: not in contract {extra}, not exported {missing}")
+    for key in OUTPUTS:
+        pulumi.export(key, values[key])
+
+
+class MissingOutputError(KeyError):
+    pass
+
+
+def read_platform(
+    ref: pulumi.StackReference, stack_name: str, keys: list[str]
+) -> dict[str, pulumi.Output[Any]]:
+    """Read `keys` from the platform stack `stack_name` (behind `ref`); a key the platform stack does
+    not export fails the consuming program with the key's name instead of a silent None."""
+    unknown = sorted(set(keys) - set(OUTPUTS))
+    if unknown:
+        raise MissingOutputError(f"not part of the platform output contract: {unknown}")
+
+    def require(value: Any, key: str) -> Any:
+        if value is None:
+            raise MissingOutputError(
+                f"platform stack {stack_name!r} does not export {key!r}; run `pulumi up` on it with a "
+                f"version of vio-nfv that exports {key!r}, or check the stack name"
+            )
+        return value
+
+    return {key: ref.get_output(key).apply(lambda v, k=key: require(v, k)) for key in keys}

@@ -1,0 +1,72 @@
+"""One explicit provider per endpoint, built from validated settings and secret credentials.
+
+The stack sets `pulumi:disable-default-providers: ["*"]`, so every resource and lookup must be handed one
+of these; nothing ever falls back to ambient credentials or environment variables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_nsxt as nsxt
+import pulumi_openstack as openstack
+import pulumi_vsphere as vsphere
+
+from components.settings import Credentials, Settings
+
+
+@dataclass(frozen=True)
+class Providers:
+    management_vsphere: vsphere.Provider
+    resource_vsphere: vsphere.Provider
+    nsx: pulumi.ProviderResource
+    openstack: openstack.Provider
+
+
+def keystone_url(settings: Settings) -> str:
+    """VIO's public Keystone v3 endpoint: the public hostname that resolves to the plane's VIP."""
+    return f"https://{settings.openstack.public_hostname}:5000/v3"
+
+
+def build(settings: Settings, credentials: Credentials) -> Providers:
+    mgmt, res, nsx_cfg, os_cfg = (
+        settings.management_vcenter,
+        settings.resource_vcenter,
+        settings.nsx,
+        settings.openstack,
+    )
+    return Providers(
+        management_vsphere=vsphere.Provider(
+            "management-vcenter",
+            vsphere_server=mgmt.server if mgmt.port == 443 else f"{mgmt.server}:{mgmt.port}",
+            user=mgmt.username,
+            password=credentials.management_vcenter_password,
+            allow_unverified_ssl=mgmt.allow_unverified_ssl,
+        ),
+        resource_vsphere=vsphere.Provider(
+            "resource-vcenter",
+            vsphere_server=res.server if res.port == 443 else f"{res.server}:{res.port}",
+            user=res.username,
+            password=credentials.resource_vcenter_password,
+            allow_unverified_ssl=res.allow_unverified_ssl,
+        ),
+        nsx=nsxt.Provider(
+            "nsx-manager",
+            host=nsx_cfg.host,
+            username=nsx_cfg.username,
+            password=credentials.nsx_password,
+            allow_unverified_ssl=nsx_cfg.allow_unverified_ssl,
+        ),
+        openstack=openstack.Provider(
+            "vio-openstack",
+            auth_url=keystone_url(settings),
+            user_name=os_cfg.username,
+            password=credentials.openstack_password,
+            tenant_name=os_cfg.project_name,
+            user_domain_name=os_cfg.user_domain,
+            project_domain_name=os_cfg.project_domain,
+            region=os_cfg.region,
+            insecure=os_cfg.insecure,
+        ),
+    )
