@@ -4,9 +4,9 @@ Reads like the architecture: settings -> providers -> pods -> management plane -
 """
 
 import pulumi
-import pulumi_vsphere as vsphere
 
 from components import contract, ipplan, providers
+from components.edge_resource_pod import EdgeResourcePod, EdgeResourcePodArgs
 from components.management_plane import (
     ManagementPlane,
     ManagementPlaneArgs,
@@ -14,6 +14,7 @@ from components.management_plane import (
     PlacementArgs,
 )
 from components.management_pod import ManagementNetworkArgs, ManagementPod, ManagementPodArgs
+from components.nsx_edge import BgpNeighborArgs, ComputeManagerArgs, NsxEdgeArgs, UplinkArgs
 from components.settings import load
 
 # --- settings: every key validated before any resource exists -------------------------------------
@@ -43,19 +44,52 @@ management_pod = ManagementPod(
     opts=pulumi.ResourceOptions(provider=p.management_vsphere),
 )
 
-# --- Edge/Resource pod (resource vCenter): compute clusters the compute drivers manage ---------------
-res = settings.resource_vcenter
-resource_dc = vsphere.get_datacenter_output(
-    name=res.datacenter, opts=pulumi.InvokeOutputOptions(provider=p.resource_vsphere)
+# --- Edge/Resource pod (resource vCenter + NSX-T): compute clusters the compute drivers manage, Tier-0 --
+res, t0 = settings.resource_vcenter, settings.nsx.tier0
+resource_pod = EdgeResourcePod(
+    f"{prefix}-res",
+    EdgeResourcePodArgs(
+        pod_layout=settings.pod_layout,
+        datacenter=res.datacenter,
+        compute_clusters=res.compute_clusters,
+        datastore=res.datastore,
+        edge_cluster=res.edge_cluster,
+        folder=prefix,
+        tenant_pool=f"{prefix}-tenants",
+        edge_pool=f"{prefix}-nsx-edges",
+        nsx=NsxEdgeArgs(
+            compute_manager=ComputeManagerArgs(
+                server=res.server,
+                username=res.username,
+                password=credentials.resource_vcenter_password,
+                thumbprint=credentials.resource_vcenter_thumbprint,
+            ),
+            overlay_transport_zone=settings.nsx.overlay_transport_zone,
+            vlan_transport_zone=settings.nsx.vlan_transport_zone,
+            edge_cluster=settings.nsx.edge_cluster,
+            tier0_name=t0.name or f"{prefix}-t0",
+            ha_mode=t0.ha_mode,
+            local_as=t0.local_as,
+            edge_nodes=t0.edge_nodes,
+            uplinks={
+                u.name: UplinkArgs(
+                    vlan=u.vlan,
+                    cidr=u.cidr,
+                    addresses={i.edge_node: i.address for i in u.interfaces},
+                    ha_vip=u.ha_vip,
+                )
+                for u in t0.uplinks
+            },
+            neighbors={
+                n.name: BgpNeighborArgs(address=n.address, remote_as=n.remote_as, bfd=n.bfd)
+                for n in t0.neighbors
+            },
+            bgp_password=credentials.bgp_neighbor_password,
+            dhcp_lease_time=settings.nsx.dhcp.lease_time,
+        ),
+    ),
+    opts=pulumi.ResourceOptions(providers=[p.resource_vsphere, p.nsx]),
 )
-compute_cluster_ids = {
-    cluster: vsphere.get_compute_cluster_output(
-        name=cluster,
-        datacenter_id=resource_dc.id,
-        opts=pulumi.InvokeOutputOptions(provider=p.resource_vsphere),
-    ).id
-    for cluster in res.compute_clusters
-}
 
 # --- VIO management plane ---------------------------------------------------------------------------
 plane = ManagementPlane(
@@ -83,7 +117,7 @@ plane = ManagementPlane(
             folder_path=management_pod.folder_path,
             network_id=management_pod.network_id,
         ),
-        compute_clusters=compute_cluster_ids,
+        compute_clusters=resource_pod.compute_cluster_ids,
         resource_vcenter=res.server,
         vm_name_prefix=prefix,
     ),
@@ -103,6 +137,20 @@ contract.export_all(
         "managementFolderPath": management_pod.folder_path,
         "managementNetworkId": management_pod.network_id,
         "resourceVcenter": res.server,
+        "resourceDatacenterId": resource_pod.datacenter_id,
+        "computeClusterIds": resource_pod.compute_cluster_ids,
+        "resourceDatastoreIds": resource_pod.datastore_ids,
+        "edgeClusterId": resource_pod.edge_cluster_id,
+        "tenantResourcePoolIds": resource_pod.tenant_pool_ids,
+        "edgeResourcePoolIds": resource_pod.edge_pool_ids,
+        "resourceFolderPath": resource_pod.folder_path,
+        "computeManagerId": resource_pod.compute_manager_id,
+        "overlayTransportZonePath": resource_pod.overlay_transport_zone_path,
+        "vlanTransportZonePath": resource_pod.vlan_transport_zone_path,
+        "edgeClusterPath": resource_pod.edge_cluster_path,
+        "tier0Path": resource_pod.tier0_path,
+        "tier0Id": resource_pod.tier0_id,
+        "dhcpServerPath": resource_pod.dhcp_server_path,
         "vip": plane.vip,
         "publicEndpoint": plane.public_endpoint,
         "omsIp": str(next(n.address for n in plan if n.role == "oms")),

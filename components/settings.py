@@ -35,6 +35,7 @@ CREDENTIAL_KEYS: tuple[str, ...] = (
     "resourceVcenterThumbprint",
     "nsxPassword",
     "openstackPassword",
+    "bgpNeighborPassword",
 )
 
 
@@ -112,6 +113,59 @@ class ResourceVcenter(VcenterEndpoint):
     )
 
 
+AsNumber = Annotated[int, Field(ge=1, le=4294967295)]
+#: Edge nodes a Tier-0 may span per HA mode (NSX-T: active-standby is a pair; active-active ECMP up to 8).
+TIER0_EDGE_NODES: Mapping[str, tuple[int, int]] = {"ACTIVE_STANDBY": (2, 2), "ACTIVE_ACTIVE": (1, 8)}
+
+
+class EdgeInterface(_Section):
+    """One Tier-0 uplink interface: which edge node carries it and its address on the uplink's subnet."""
+
+    edge_node: int = Field(ge=0, le=9, description="Member index of the edge node in the NSX edge cluster.")
+    address: IPv4Address
+
+
+class Tier0Uplink(_Section):
+    """A VLAN uplink segment towards the physical routers, with one interface per Tier-0 edge node."""
+
+    name: Label = Field(description="Stable key of the uplink: names its segment and interfaces.")
+    vlan: VlanId
+    cidr: IPv4Network = Field(description="Subnet of the uplink VLAN shared with the routers.")
+    interfaces: list[EdgeInterface] = Field(min_length=1)
+    ha_vip: IPv4Address | None = Field(
+        default=None, description="ACTIVE_STANDBY only: the address the active edge holds on this uplink."
+    )
+
+
+class BgpNeighbor(_Section):
+    """A BGP peer (top-of-rack/DC gateway). Its password is the secret `bgpNeighborPassword`."""
+
+    name: Label
+    address: IPv4Address
+    remote_as: AsNumber
+    ibgp: bool = Field(default=False, description="Peer in the local AS on purpose (iBGP).")
+    bfd: bool = Field(default=False, description="Enable BFD for sub-second failure detection.")
+
+
+class Tier0(_Section):
+    """The provider-facing Tier-0 gateway VIO's external networks attach to."""
+
+    name: Label | None = Field(default=None, description="Display name and NSX id; default `<namePrefix>-t0`.")
+    ha_mode: Literal["ACTIVE_STANDBY", "ACTIVE_ACTIVE"] = "ACTIVE_STANDBY"
+    local_as: AsNumber
+    edge_nodes: list[Annotated[int, Field(ge=0, le=9)]] = Field(
+        min_length=1, description="Member indexes of the edge nodes in the edge cluster the Tier-0 uses."
+    )
+    uplinks: list[Tier0Uplink] = Field(min_length=1)
+    neighbors: list[BgpNeighbor] = Field(default_factory=list)
+
+
+class NsxDhcp(_Section):
+    """The DHCP server profile VIO's NSX policy plugin uses for tenant subnets."""
+
+    lease_time: int = Field(default=86400, ge=60, le=4294967295, description="Lease time in seconds.")
+
+
 class Nsx(_Section):
     """NSX-T Manager associated with the resource vCenter. The password is the secret `nsxPassword`."""
 
@@ -121,6 +175,8 @@ class Nsx(_Section):
     overlay_transport_zone: Name = Field(description="Overlay transport zone (East-West segments).")
     vlan_transport_zone: Name = Field(description="VLAN transport zone (Tier-0 uplinks).")
     edge_cluster: Name = Field(description="NSX edge cluster display name hosting the Tier-0.")
+    tier0: Tier0
+    dhcp: NsxDhcp = Field(default_factory=NsxDhcp)
 
 
 class OpenStack(_Section):
@@ -199,13 +255,17 @@ class Settings(_Section):
         return self.sizing.get(role) or DEFAULT_SIZING[role]
 
 
-#: Per-role VM sizes used unless `vio-nfv:sizing.<role>` overrides them. Sources in the README.
+#: Per-role VM sizes used unless `vio-nfv:sizing.<role>` overrides them. OMS and controller are VIO's
+#: published figures (VMware Telco Cloud Infrastructure OpenStack Edition RA 2.2, "VIO sizing": manager
+#: 4 vCPU / 16 GB / 40+30 GB disks; HA controller "medium" 8 vCPU / 32 GB / 50 GB). VIO publishes no
+#: per-VM figures for the load balancer, database and compute driver roles: those are this project's
+#: defaults (README, "Sizing"), sized for a Galera node and an nova-compute/haproxy appliance.
 DEFAULT_SIZING: Mapping[ipplan.Role, NodeSize] = {
-    "oms": NodeSize(cpus=4, memory_mb=8192, disk_gb=80),
+    "oms": NodeSize(cpus=4, memory_mb=16384, disk_gb=70),
     "lb": NodeSize(cpus=2, memory_mb=4096, disk_gb=40),
-    "controller": NodeSize(cpus=8, memory_mb=16384, disk_gb=80),
+    "controller": NodeSize(cpus=8, memory_mb=32768, disk_gb=50),
     "db": NodeSize(cpus=4, memory_mb=16384, disk_gb=80),
-    "compute-driver": NodeSize(cpus=2, memory_mb=4096, disk_gb=40),
+    "compute-driver": NodeSize(cpus=2, memory_mb=8192, disk_gb=40),
 }
 
 # Top-level keys: (config key, attribute, type, required). Order is the order problems are reported in.
@@ -233,7 +293,7 @@ def _dotted(prefix: str, loc: tuple[int | str, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             key += f"[{part}]"
-        elif part.startswith(("function-", "json-or-python")) or part in {"list", "str", "int"}:
+        elif part.startswith(("function-", "json-or-python")) or part in {"list", "str", "int", "[key]"}:
             continue
         else:
             key += f".{part}" if key else part
@@ -379,6 +439,98 @@ def _layout_problems(layout: str, resource: ResourceVcenter) -> list[Problem]:
     return out
 
 
+def _tier0_problems(t0: Tier0) -> list[Problem]:
+    """Edge nodes per HA mode, uplink addressing, HA VIPs and BGP peers of `nsx.tier0`."""
+    key = "nsx.tier0"
+    out: list[Problem] = []
+    low, high = TIER0_EDGE_NODES[t0.ha_mode]
+    nodes = len(set(t0.edge_nodes))
+    if not low <= nodes <= high:
+        need = f"exactly {low}" if low == high else f"{low} to {high}"
+        out.append(
+            Problem(f"{key}.edgeNodes", f"{t0.edge_nodes}: haMode {t0.ha_mode} needs {need} edge nodes")
+        )
+    for i, dup in _duplicates(str(n) for n in t0.edge_nodes):
+        out.append(Problem(f"{key}.edgeNodes[{i}]", f"edge node {dup} is listed twice"))
+    for i, dup in _duplicates(u.name for u in t0.uplinks):
+        out.append(Problem(f"{key}.uplinks[{i}].name", f"uplink {dup!r} is defined twice"))
+    for i, dup in _duplicates(str(u.vlan) for u in t0.uplinks):
+        out.append(Problem(f"{key}.uplinks[{i}].vlan", f"VLAN {dup} is used by another uplink"))
+    for i, uplink in enumerate(t0.uplinks):
+        for j, other in enumerate(t0.uplinks[:i]):
+            if uplink.cidr.overlaps(other.cidr):
+                out.append(
+                    Problem(f"{key}.uplinks[{i}].cidr", f"{uplink.cidr} overlaps uplinks[{j}] {other.cidr}")
+                )
+
+    owners: dict[IPv4Address, str] = {}
+    for i, uplink in enumerate(t0.uplinks):
+        ukey, cidr = f"{key}.uplinks[{i}]", uplink.cidr
+        placed = [x.edge_node for x in uplink.interfaces]
+        for j, dup in _duplicates(str(n) for n in placed):
+            out.append(Problem(f"{ukey}.interfaces[{j}].edgeNode", f"edge node {dup} has two interfaces here"))
+        for j, iface in enumerate(uplink.interfaces):
+            if iface.edge_node not in t0.edge_nodes:
+                out.append(
+                    Problem(
+                        f"{ukey}.interfaces[{j}].edgeNode",
+                        f"{iface.edge_node} is not one of nsx.tier0.edgeNodes {t0.edge_nodes}",
+                    )
+                )
+        missing = sorted(set(t0.edge_nodes) - set(placed))
+        if missing:
+            out.append(
+                Problem(f"{ukey}.interfaces", f"no interface for edge node(s) {missing}; add one per edge node")
+            )
+        addresses = [(f"{ukey}.interfaces[{j}].address", x.address) for j, x in enumerate(uplink.interfaces)]
+        if uplink.ha_vip is not None:
+            addresses.append((f"{ukey}.haVip", uplink.ha_vip))
+        for field, addr in addresses:
+            if addr not in cidr:
+                out.append(Problem(field, f"{addr} is outside the uplink subnet {cidr}"))
+            elif cidr.prefixlen < 31 and addr in (cidr.network_address, cidr.broadcast_address):
+                out.append(Problem(field, f"{addr} is the network or broadcast address of {cidr}"))
+            if addr in owners:
+                out.append(Problem(field, f"{addr} is already used by {owners[addr]}"))
+            else:
+                owners[addr] = field
+        if t0.ha_mode == "ACTIVE_STANDBY" and uplink.ha_vip is None:
+            out.append(Problem(f"{ukey}.haVip", f"is required with haMode ACTIVE_STANDBY (a free address in {cidr})"))
+        if t0.ha_mode == "ACTIVE_ACTIVE" and uplink.ha_vip is not None:
+            out.append(
+                Problem(f"{ukey}.haVip", f"{uplink.ha_vip}: HA VIPs exist only with haMode ACTIVE_STANDBY; remove it")
+            )
+
+    for i, dup in _duplicates(n.name for n in t0.neighbors):
+        out.append(Problem(f"{key}.neighbors[{i}].name", f"neighbor {dup!r} is defined twice"))
+    for i, dup in _duplicates(str(n.address) for n in t0.neighbors):
+        out.append(Problem(f"{key}.neighbors[{i}].address", f"neighbor address {dup} is listed twice"))
+    for i, peer in enumerate(t0.neighbors):
+        nkey = f"{key}.neighbors[{i}]"
+        if not any(peer.address in u.cidr for u in t0.uplinks):
+            subnets = ", ".join(str(u.cidr) for u in t0.uplinks)
+            out.append(Problem(f"{nkey}.address", f"{peer.address} is in no uplink subnet ({subnets})"))
+        if peer.address in owners:
+            out.append(Problem(f"{nkey}.address", f"{peer.address} is the Tier-0's own {owners[peer.address]}"))
+        if peer.remote_as == t0.local_as and not peer.ibgp:
+            out.append(
+                Problem(
+                    f"{nkey}.remoteAs",
+                    f"{peer.remote_as} equals nsx.tier0.localAs; use the peer's AS for eBGP, "
+                    "or set ibgp: true if this is an iBGP peer",
+                )
+            )
+        if peer.ibgp and peer.remote_as != t0.local_as:
+            out.append(
+                Problem(
+                    f"{nkey}.ibgp",
+                    f"iBGP needs remoteAs {peer.remote_as} to equal localAs {t0.local_as}; "
+                    "set ibgp: false for eBGP",
+                )
+            )
+    return out
+
+
 # ------------------------------------------------------------------------------------------- public
 
 
@@ -417,6 +569,8 @@ def parse(raw: Mapping[str, Any], present_credentials: Iterable[str] = CREDENTIA
         problems += _network_problems(network, topology, len(resource.compute_clusters))
     if "tenants" in values:
         problems += _tenant_problems(values["tenants"], network)
+    if "nsx" in values:
+        problems += _tier0_problems(values["nsx"].tier0)
 
     if problems:
         raise ConfigError(problems)
@@ -440,6 +594,7 @@ class Credentials:
     resource_vcenter_thumbprint: pulumi.Output[str]
     nsx_password: pulumi.Output[str]
     openstack_password: pulumi.Output[str]
+    bgp_neighbor_password: pulumi.Output[str]
 
 
 def load(config: pulumi.Config | None = None) -> tuple[Settings, Credentials]:
@@ -465,5 +620,6 @@ def load(config: pulumi.Config | None = None) -> tuple[Settings, Credentials]:
         resource_vcenter_thumbprint=secrets["resourceVcenterThumbprint"],
         nsx_password=secrets["nsxPassword"],
         openstack_password=secrets["openstackPassword"],
+        bgp_neighbor_password=secrets["bgpNeighborPassword"],
     )
 

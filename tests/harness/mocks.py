@@ -79,6 +79,9 @@ class PlatformMocks(pulumi.runtime.Mocks):
                 state["key"] = rid
         elif typ.startswith("nsxt:"):
             state.update({"path": _nsx_path(typ, name, inputs), "revision": 0})
+            if typ.endswith(":PolicyTier0Gateway") and "bgpConfig" in state:
+                # The provider puts the gateway's BGP under its default locale service.
+                state["bgpConfig"] = {**state["bgpConfig"], "path": f"{state['path']}/locale-services/default/bgp"}
             if "nsxId" not in state:
                 state["nsxId"] = name
         elif typ.startswith("openstack:"):

@@ -12,8 +12,8 @@ real SDK wherever it has been generated.
 
 from __future__ import annotations
 
-from ._machinery import InputType, StandInFunction, StandInResource, make_input_type
 from ._catalog import FUNCTIONS, INPUT_TYPES, RESOURCES
+from ._machinery import InputType, StandInFunction, StandInResource, make_input_type
 
 __all__ = ["InputType", "StandInFunction", "StandInResource", "make_input_type"]
 

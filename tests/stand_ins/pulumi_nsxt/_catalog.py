@@ -11,7 +11,6 @@ from typing import Any
 from ._machinery import InputType, StandInFunction, StandInProvider, StandInResource, make_input_type
 
 
-
 def _resource(name: str, args: tuple[str, ...], outputs: tuple[str, ...] = ("path", "revision")) -> type:
     token = f"nsxt:index/{name[0].lower()}{name[1:]}:{name}"
     return type(
@@ -46,15 +45,58 @@ RESOURCES: dict[str, Any] = {
          "reverse_proxy_https_port", "multi_nsx", "extension_certificate"),
         outputs=("revision",),
     ),
+    "PolicyVlanSegment": _resource(
+        "PolicyVlanSegment",
+        ("display_name", "description", "nsx_id", "vlan_ids", "transport_zone_path", "subnets", "tags",
+         "advanced_config", "bridge_configs", "context", "dhcp_config_path", "discovery_profile",
+         "domain_name", "l2_extension", "qos_profile", "replication_mode", "security_profile"),
+    ),
+    "PolicyTier0Gateway": _resource(
+        "PolicyTier0Gateway",
+        ("display_name", "description", "nsx_id", "ha_mode", "failover_mode", "edge_cluster_path",
+         "bgp_config", "redistribution_config", "tags", "default_rule_logging", "dhcp_config_path",
+         "enable_firewall", "force_whitelisting", "internal_transit_subnets", "intersite_config",
+         "ipv6_dad_profile_path", "ipv6_ndra_profile_path", "locale_services", "rd_admin_address",
+         "transit_subnets", "vrf_config"),
+        outputs=("path", "revision", "nsx_id", "bgp_config"),
+    ),
+    "PolicyTier0GatewayInterface": _resource(
+        "PolicyTier0GatewayInterface",
+        ("display_name", "description", "nsx_id", "gateway_path", "segment_path", "edge_node_path",
+         "subnets", "type", "mtu", "tags", "access_vlan_id", "enable_pim", "ipv6_ndra_profile_path",
+         "ospf", "site_path", "urpf_mode"),
+        outputs=("path", "revision", "ip_addresses", "locale_service_id"),
+    ),
+    "PolicyTier0GatewayHaVipConfig": _resource(
+        "PolicyTier0GatewayHaVipConfig", ("configs",), outputs=("tier0_id", "locale_service_id")
+    ),
+    "PolicyBgpNeighbor": _resource(
+        "PolicyBgpNeighbor",
+        ("display_name", "description", "nsx_id", "bgp_path", "neighbor_address", "remote_as_num",
+         "source_addresses", "password", "bfd_config", "tags", "allow_as_in", "graceful_restart_mode",
+         "hold_down_time", "keep_alive_time", "maximum_hop_limit", "route_filterings"),
+    ),
+    "PolicyDhcpServer": _resource(
+        "PolicyDhcpServer",
+        ("display_name", "description", "nsx_id", "edge_cluster_path", "lease_time", "server_addresses",
+         "preferred_edge_paths", "tags", "context"),
+    ),
 }
 
 INPUT_TYPES: dict[str, type[InputType]] = {
     t.__name__: t
     for t in (
         _input("ComputeManagerCredential",
-               ("username_password_login", "session_login", "saml_login", "verifiable_asymmetric_login_credential")),
+               ("username_password_login", "session_login", "saml_login", "verifiable_asymmetric_login")),
         _input("ComputeManagerCredentialUsernamePasswordLogin", ("username", "password", "thumbprint")),
         _input("ComputeManagerTag", ("scope", "tag")),
+        _input("PolicyTier0GatewayBgpConfig",
+               ("enabled", "local_as_num", "ecmp", "inter_sr_ibgp", "multipath_relax", "graceful_restart_mode",
+                "graceful_restart_stale_route_timer", "graceful_restart_timer", "route_aggregations", "tags")),
+        _input("PolicyTier0GatewayRedistributionConfig", ("enabled", "ospf_enabled", "rules")),
+        _input("PolicyTier0GatewayRedistributionConfigRule", ("name", "types", "bgp", "ospf", "route_map_path")),
+        _input("PolicyTier0GatewayHaVipConfigConfig", ("enabled", "external_interface_paths", "vip_subnets")),
+        _input("PolicyBgpNeighborBfdConfig", ("enabled", "interval", "multiple")),
     )
 }
 

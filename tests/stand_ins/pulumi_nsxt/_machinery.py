@@ -43,6 +43,24 @@ def make_input_type(name: str, token: str, args: Iterable[str]) -> type[InputTyp
     return type(name, (InputType,), {"ARGS": frozenset(args), "TOKEN": token})
 
 
+class OutputObject(dict[str, Any]):
+    """A resolved nested block: a dict whose snake_case keys also read as attributes."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _as_output_type(value: Any) -> Any:
+    if isinstance(value, dict):
+        return OutputObject({k: _as_output_type(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_as_output_type(v) for v in value]
+    return value
+
+
 class StandInResource(pulumi.CustomResource):
     """A resource with the provider's type token whose keyword arguments are checked by name."""
 
@@ -57,6 +75,10 @@ class StandInResource(pulumi.CustomResource):
         props: dict[str, Any] = {name: None for name in self.OUTPUTS}
         props.update(kwargs)
         super().__init__(self.TOKEN, resource_name, props, opts)
+        # The generated SDK resolves nested blocks (e.g. `bgp_config`) to output types: dicts whose
+        # fields are also attributes (`t0.bgp_config.apply(lambda c: c.path)`). Mirror that.
+        for name in props:
+            setattr(self, name, getattr(self, name).apply(_as_output_type))
 
     def translate_input_property(self, prop: str) -> str:
         return snake_to_camel(prop)
