@@ -7,6 +7,7 @@ Keys are flat camelCase stack outputs so a consumer reads one with `StackReferen
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -77,4 +78,7 @@ def read_platform(
             )
         return value
 
-    return {key: ref.get_output(key).apply(lambda v, k=key: require(v, k)) for key in keys}
+    out: dict[str, pulumi.Output[Any]] = {}
+    for key in keys:
+        out[key] = ref.get_output(key).apply(functools.partial(require, key=key))
+    return out

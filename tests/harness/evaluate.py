@@ -29,7 +29,7 @@ UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 def ensure_nsxt_importable() -> str:
     """Use the generated pulumi_nsxt where `pulumi install` produced it; else the tests' stand-in."""
     try:
-        import pulumi_nsxt  # noqa: F401
+        import pulumi_nsxt
     except ImportError:
         sys.path.insert(0, str(STAND_INS))
         import pulumi_nsxt  # noqa: F401
@@ -58,6 +58,16 @@ class Registration:
     @property
     def component(self) -> bool:
         return not self.custom
+
+    @property
+    def provider_name(self) -> str:
+        """Logical name of the explicit provider (`management-vcenter`), '' when none."""
+        return self.provider.split("::")[-2] if self.provider else ""
+
+    @property
+    def provider_type(self) -> str:
+        """Package of the provider (`vsphere`, `nsxt`, `openstack`), '' when none."""
+        return self.provider.split("::")[-3].split("$")[-1].removeprefix("pulumi:providers:") if self.provider else ""
 
 
 @dataclass
@@ -104,11 +114,14 @@ class Evaluation:
                     "urn": r.urn,
                     "parent": r.parent,
                     "provider": r.provider.split("::")[-1] if r.provider else "",
+                    # The provider's URN (reference minus its id): which provider, and whether a default one.
+                    "providerUrn": r.provider.rsplit("::", 1)[0] if r.provider else "",
                     "custom": r.custom,
                     "protect": r.protect,
                     "ignoreChanges": r.ignore_changes,
                     "aliases": r.aliases,
                     "dependencies": r.dependencies,
+                    "propertyDependencies": r.property_dependencies,
                     "inputs": r.inputs,
                     "secretInputs": r.secret_paths,
                 }
@@ -240,7 +253,10 @@ def evaluate(
 
     sys.path.insert(0, str(program.parent))
     try:
-        _sync_await(run_pulumi_func(lambda: runpy.run_path(str(program), run_name="__main__")))
+        def run_program() -> None:
+            runpy.run_path(str(program), run_name="__main__")
+
+        _sync_await(run_pulumi_func(run_program))
     except Exception as exc:  # noqa: BLE001 - reported to the caller, who decides
         evaluation.error = exc
     finally:

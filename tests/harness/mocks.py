@@ -88,7 +88,7 @@ class PlatformMocks(pulumi.runtime.Mocks):
             rid = _uuid(typ, name)
         return rid, state
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
+    def call(self, args: pulumi.runtime.MockCallArgs) -> Any:
         token, a = args.token, dict(args.args)
         name = a.get("name") or a.get("displayName") or ""
         if token == "vsphere:index/getDatacenter:getDatacenter":

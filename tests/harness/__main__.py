@@ -1,0 +1,122 @@
+"""Evaluate a stack offline and show what it would create.
+
+    python -m tests.harness prod                 # resource tree by component, counts, outputs
+    python -m tests.harness dev --plan plan.json # also write the credential-free plan (JSON)
+
+Exit codes: 0 evaluated, 2 invalid configuration (every problem listed), 1 any other program error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from tests.harness.evaluate import ROOT, Evaluation, Registration, evaluate
+
+
+def _short_type(typ: str) -> str:
+    return typ.split(":")[-1] if typ.count(":") >= 2 and not typ.startswith("pulumi:providers") else typ
+
+
+def _provider_name(reg: Registration) -> str:
+    return reg.provider.split("::")[-2] if reg.provider else ""
+
+
+def render_tree(evaluation: Evaluation) -> list[str]:
+    children: dict[str, list[Registration]] = {}
+    for reg in evaluation.resources:
+        children.setdefault(reg.parent, []).append(reg)
+
+    def count(urn: str) -> int:
+        return sum(1 + count(c.urn) for c in children.get(urn, []))
+
+    lines: list[str] = []
+
+    def walk(urn: str, indent: str) -> None:
+        kids = sorted(children.get(urn, []), key=lambda r: (r.custom, r.type, r.name))
+        for i, reg in enumerate(kids):
+            last = i == len(kids) - 1
+            branch = "└─ " if last else "├─ "
+            flags = []
+            if reg.component:
+                flags.append(f"{count(reg.urn)} children")
+            elif not reg.type.startswith("pulumi:providers:"):
+                flags.append(f"provider={_provider_name(reg) or 'DEFAULT'}")
+            if reg.protect:
+                flags.append("protected")
+            if reg.secret_paths:
+                flags.append(f"secret: {', '.join(reg.secret_paths)}")
+            lines.append(f"{indent}{branch}{_short_type(reg.type)} {reg.name}  [{'; '.join(flags)}]")
+            walk(reg.urn, indent + ("   " if last else "│  "))
+
+    roots = {r.parent for r in evaluation.resources} - {r.urn for r in evaluation.resources}
+    for root in sorted(roots):
+        lines.append(root.split("::")[-1] or "(no parent)")
+        walk(root, "")
+    return lines
+
+
+def summary(evaluation: Evaluation) -> list[str]:
+    regs = evaluation.resources
+    providers = [r for r in regs if r.type.startswith("pulumi:providers:")]
+    components = [r for r in regs if r.component]
+    custom = [r for r in regs if r.custom and r not in providers]
+    lines = [
+        f"{len(regs)} registrations: {len(custom)} resources, {len(components)} components, "
+        f"{len(providers)} providers; {len(evaluation.invokes)} lookups",
+        "By provider:",
+    ]
+    for name, n in sorted(Counter(_provider_name(r) or "-" for r in custom).items()):
+        lines.append(f"  {name:<24} {n}")
+    lines.append("By type:")
+    for typ, n in sorted(Counter(r.type for r in custom).items()):
+        lines.append(f"  {typ:<72} {n}")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.harness", description=__doc__.split("\n")[0])
+    parser.add_argument("stack", help="stack name: reads Pulumi.<stack>.yaml")
+    parser.add_argument("--plan", type=Path, help="write the credential-free plan as JSON to this file")
+    parser.add_argument("--quiet", action="store_true", help="counts only, no tree")
+    ns = parser.parse_args(argv)
+
+    try:
+        evaluation = evaluate(ns.stack)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    from components.settings import ConfigError
+
+    if isinstance(evaluation.error, ConfigError):
+        print(f"stack {ns.stack}: {evaluation.error}", file=sys.stderr)
+        print(f"{len(evaluation.resources)} resources registered.", file=sys.stderr)
+        return 2
+    if evaluation.error is not None:
+        print(f"stack {ns.stack}: program failed: {evaluation.error!r}", file=sys.stderr)
+        return 1
+
+    print(f"stack {ns.stack} (Pulumi.{ns.stack}.yaml), evaluated offline under mocks; "
+          f"pulumi_nsxt: {evaluation.nsxt_sdk}")
+    if not ns.quiet:
+        print()
+        print("\n".join(render_tree(evaluation)))
+    print()
+    print("\n".join(summary(evaluation)))
+    print()
+    print("Outputs:")
+    for key, value in evaluation.plan()["outputs"].items():
+        shown = json.dumps(value)
+        print(f"  {key}: {shown if len(shown) < 110 else shown[:107] + '...'}")
+    if ns.plan:
+        ns.plan.write_text(json.dumps(evaluation.plan(), indent=2, sort_keys=True) + "\n")
+        print(f"\nplan written to {ns.plan}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())
