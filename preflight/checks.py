@@ -1,0 +1,416 @@
+"""Whether the inventories can take the deployment: pure functions from settings and inventories to results.
+
+No I/O here, so every rule reads as data in, verdict out. The plane's demand comes from the same sources
+`pulumi up` uses: `ipplan.allocate` for the nodes and their addresses, `Settings.node_size` for sizing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from ipaddress import IPv4Address
+from typing import Literal
+
+from components import ipplan
+from components.settings import Settings
+from preflight.inventory import Endpoint, Host, Inventory, VcenterError
+
+Status = Literal["pass", "fail", "skip"]
+GIB = 1 << 30
+MIB = 1 << 20
+
+
+@dataclass(frozen=True)
+class Result:
+    """One verdict: what was checked, where in the inventory, and for a failure what to change."""
+
+    vcenter: str
+    check: str
+    status: Status
+    detail: str
+    where: str
+    fix: str = ""
+
+
+def _pass(vc: str, check: str, detail: str, where: str) -> Result:
+    return Result(vc, check, "pass", detail, where)
+
+
+def _fail(vc: str, check: str, detail: str, where: str, fix: str) -> Result:
+    return Result(vc, check, "fail", detail, where, fix)
+
+
+def _skip(vc: str, check: str, why: str, where: str) -> Result:
+    return Result(vc, check, "skip", f"not checked: {why}", where)
+
+
+def _one_of(names: Iterable[str]) -> str:
+    found = sorted(set(names))
+    return ", ".join(repr(n) for n in found) if found else "none"
+
+
+@dataclass(frozen=True)
+class Demand:
+    """What the plane asks of the management cluster."""
+
+    nodes: tuple[ipplan.Node, ...]
+    vcpus: int
+    memory_mb: int
+    disk_gb: int
+    #: Usable hosts the mandatory anti-affinity rules need, and the role that sets the figure.
+    hosts_needed: int
+    hosts_role: ipplan.Role | None
+
+
+def demand(settings: Settings) -> Demand:
+    net = settings.management_network
+    nodes = ipplan.allocate(
+        settings.topology,
+        settings.resource_vcenter.compute_clusters,
+        net.static_range.start,
+        net.static_range.end,
+    )
+    sizes = [settings.node_size(n.role) for n in nodes]
+    replicas = Counter(n.role for n in nodes if n.role in ipplan.SPREAD_ROLES)
+    # A mandatory anti-affinity rule exists for a role with more than one replica (management_plane).
+    spread = [(count, role) for role, count in replicas.items() if count > 1]
+    count, role = max(spread) if spread else (1, None)
+    return Demand(
+        nodes=tuple(nodes),
+        vcpus=sum(s.cpus for s in sizes),
+        memory_mb=sum(s.memory_mb for s in sizes),
+        disk_gb=sum(s.disk_gb for s in sizes),
+        hosts_needed=count,
+        hosts_role=role,
+    )
+
+
+# ------------------------------------------------------------------------------------- shared checks
+
+
+def reachability(endpoint: Endpoint, inventory: Inventory | None, error: VcenterError | None) -> Result:
+    vc = endpoint.role
+    if error is not None:
+        return _fail(vc, "reachable", error.message, endpoint.address, error.fix)
+    assert inventory is not None
+    return _pass(
+        vc,
+        "reachable",
+        f"{inventory.full_name} (API {inventory.api_version}), {len(inventory.vms)} VMs, "
+        f"{inventory.round_trips} round trips",
+        endpoint.address,
+    )
+
+
+def _datacenter(vc: str, key: str, inv: Inventory, name: str, where: str) -> Result:
+    if name in inv.datacenters:
+        return _pass(vc, "datacenter", f"datacenter {name!r} exists", where)
+    return _fail(
+        vc,
+        "datacenter",
+        f"datacenter {name!r} not found (found: {_one_of(inv.datacenters)})",
+        where,
+        f"set {key}.datacenter to an existing datacenter, or create {name!r}",
+    )
+
+
+def _cluster(vc: str, config_key: str, inv: Inventory, dc: str, name: str, where: str) -> Result:
+    if (dc, name) in inv.clusters:
+        return _pass(vc, "cluster", f"cluster {name!r} exists", f"{where}/{dc}")
+    return _fail(
+        vc,
+        "cluster",
+        f"cluster {name!r} not found in datacenter {dc!r} "
+        f"(found: {_one_of(c for d, c in inv.clusters if d == dc)})",
+        f"{where}/{dc}",
+        f"set {config_key} to an existing cluster of {dc!r}, or create {name!r}",
+    )
+
+
+def _datastore(vc: str, key: str, inv: Inventory, dc: str, name: str, where: str) -> Result:
+    found = [d for d in inv.datastores if d.datacenter == dc and d.name == name]
+    if not found:
+        return _fail(
+            vc,
+            "datastore",
+            f"datastore {name!r} not found in datacenter {dc!r} "
+            f"(found: {_one_of(d.name for d in inv.datastores if d.datacenter == dc)})",
+            f"{where}/{dc}",
+            f"set {key}.datastore to an existing datastore of {dc!r}",
+        )
+    if not found[0].accessible:
+        return _fail(
+            vc, "datastore", f"datastore {name!r} is not accessible", f"{where}/{dc}",
+            f"fix the storage path to {name!r} or set {key}.datastore to another datastore",
+        )
+    return _pass(vc, "datastore", f"datastore {name!r} exists", f"{where}/{dc}")
+
+
+def _host_state(vc: str, hosts: Sequence[Host], cluster: str, where: str) -> list[Result]:
+    out = []
+    for host in hosts:
+        if host.connection_state != "connected":
+            out.append(
+                _fail(
+                    vc, "host state", f"host {host.name!r} is {host.connection_state}", where,
+                    f"reconnect {host.name!r} or remove it from cluster {cluster!r}",
+                )
+            )
+        elif host.in_maintenance:
+            out.append(
+                _fail(
+                    vc, "host state", f"host {host.name!r} is in maintenance mode", where,
+                    f"exit maintenance mode on {host.name!r} or remove it from cluster {cluster!r}",
+                )
+            )
+    if not out and hosts:
+        out.append(_pass(vc, "host state", f"all {len(hosts)} host(s) connected, none in maintenance", where))
+    return out
+
+
+# --------------------------------------------------------------------------------------- management
+
+
+def management(
+    settings: Settings, endpoint: Endpoint, inv: Inventory, need: Demand, margin: float
+) -> list[Result]:
+    vc, key = endpoint.role, "managementVcenter"
+    mgmt = settings.management_vcenter
+    where = endpoint.address
+    dc = mgmt.datacenter
+    results = [_datacenter(vc, key, inv, dc, where)]
+    if results[0].status == "fail":
+        return results + [
+            _skip(vc, check, f"datacenter {dc!r} is missing", where)
+            for check in ("cluster", "datastore", "switch", "port group", "templates", "hosts", "capacity")
+        ]
+    at = f"{where}/{dc}"
+    results.append(_cluster(vc, f"{key}.cluster", inv, dc, mgmt.cluster, where))
+    results.append(_datastore(vc, key, inv, dc, mgmt.datastore, where))
+    results += _network(vc, settings, inv, at)
+    results += _templates(vc, settings, inv, at)
+    if results[1].status == "pass":
+        hosts = [h for h in inv.hosts if h.datacenter == dc and h.cluster == mgmt.cluster]
+        cluster_at = f"{at}/{mgmt.cluster}"
+        results.append(_host_count(vc, settings, hosts, need, cluster_at))
+        results += _host_state(vc, hosts, mgmt.cluster, cluster_at)
+        results += _compute_capacity(vc, hosts, need, margin, cluster_at)
+    else:
+        results.append(_skip(vc, "hosts", f"cluster {mgmt.cluster!r} is missing", at))
+    ds = next((d for d in inv.datastores if d.datacenter == dc and d.name == mgmt.datastore), None)
+    if ds is not None:
+        results.append(_disk_capacity(vc, ds.name, ds.free_bytes, need, margin, f"{at}/{ds.name}"))
+    return results
+
+
+def _network(vc: str, settings: Settings, inv: Inventory, at: str) -> list[Result]:
+    dc = settings.management_vcenter.datacenter
+    switch = settings.management_vcenter.distributed_switch
+    net = settings.management_network
+    out: list[Result] = []
+    if (dc, switch) in inv.switches:
+        out.append(_pass(vc, "switch", f"distributed switch {switch!r} exists", at))
+    else:
+        out.append(
+            _fail(
+                vc, "switch",
+                f"distributed switch {switch!r} not found (found: {_one_of(s for d, s in inv.switches if d == dc)})",
+                at, f"set managementVcenter.distributedSwitch to an existing switch of {dc!r}",
+            )
+        )
+    groups = [g for g in inv.port_groups if g.datacenter == dc and g.name == net.port_group]
+    if net.existing:
+        on_switch = [g for g in groups if g.switch == switch]
+        if on_switch:
+            out.append(_pass(vc, "port group", f"port group {net.port_group!r} exists on {switch!r}", at))
+        elif groups:
+            out.append(
+                _fail(
+                    vc, "port group",
+                    f"port group {net.port_group!r} is on switch {groups[0].switch!r}, not {switch!r}",
+                    at, f"set managementVcenter.distributedSwitch to {groups[0].switch!r}, or move the port group",
+                )
+            )
+        else:
+            out.append(
+                _fail(
+                    vc, "port group", f"port group {net.port_group!r} not found (existing: true adopts it)",
+                    at, "create it, fix managementNetwork.portGroup, or set managementNetwork.existing: false "
+                    "(and a vlan) to have it created",
+                )
+            )
+    elif groups:
+        out.append(
+            _fail(
+                vc, "port group",
+                f"port group {net.port_group!r} already exists; creating it (existing: false) would fail",
+                at, "set managementNetwork.existing: true to adopt it, or pick another managementNetwork.portGroup",
+            )
+        )
+    else:
+        out.append(_pass(vc, "port group", f"port group {net.port_group!r} is free to create", at))
+    return out
+
+
+def _templates(vc: str, settings: Settings, inv: Inventory, at: str) -> list[Result]:
+    dc = settings.management_vcenter.datacenter
+    out = []
+    for field, name in (("oms", settings.templates.oms), ("node", settings.templates.node)):
+        found = [v for v in inv.vms if v.datacenter == dc and v.name == name]
+        check = f"template {field}"
+        if any(v.template for v in found):
+            out.append(_pass(vc, check, f"template {name!r} exists", at))
+        elif found:
+            out.append(
+                _fail(
+                    vc, check, f"{name!r} is a virtual machine, not a template", at,
+                    f"convert {name!r} to a template, or set templates.{field} to a template",
+                )
+            )
+        else:
+            out.append(
+                _fail(
+                    vc, check, f"template {name!r} not found in datacenter {dc!r}", at,
+                    f"import the template into {dc!r} or fix templates.{field}",
+                )
+            )
+    return out
+
+
+def _host_count(vc: str, settings: Settings, hosts: Sequence[Host], need: Demand, at: str) -> Result:
+    usable = [h for h in hosts if h.usable]
+    why = (
+        f"topology {settings.topology!r} keeps its {need.hosts_needed} {need.hosts_role} nodes on different hosts"
+        if need.hosts_role
+        else f"topology {settings.topology!r} needs a host"
+    )
+    detail = f"{len(usable)} usable host(s) of {len(hosts)} (connected, not in maintenance); {why}"
+    if len(usable) >= need.hosts_needed:
+        return _pass(vc, "hosts", detail, at)
+    return _fail(
+        vc, "hosts", f"{detail}, so it needs {need.hosts_needed}", at,
+        "add hosts to the cluster, bring hosts back from maintenance/disconnection, or use topology: compact",
+    )
+
+
+def _compute_capacity(
+    vc: str, hosts: Sequence[Host], need: Demand, margin: float, at: str
+) -> list[Result]:
+    usable = [h for h in hosts if h.usable]
+    if not usable:
+        return [_skip(vc, "capacity", "no usable host", at)]
+    cores = sum(h.cores for h in usable)
+    # A vCPU is counted at the speed of the slowest core: the conservative figure for a plane whose
+    # controllers and databases run busy during deployment and upgrades.
+    mhz_per_core = min(h.cpu_mhz for h in usable)
+    free_mhz = sum(h.cores * h.cpu_mhz - h.cpu_usage_mhz for h in usable)
+    want_mhz = int(need.vcpus * mhz_per_core * (1 + margin))
+    free_mb = sum(h.memory_bytes // MIB - h.memory_usage_mb for h in usable)
+    want_mb = int(need.memory_mb * (1 + margin))
+    pct = f"{margin:.0%} margin"
+    out = []
+    cpu = (
+        f"needs {need.vcpus} vCPU x {mhz_per_core} MHz + {pct} = {want_mhz} MHz; "
+        f"free {free_mhz} MHz on {len(usable)} host(s), {cores} cores"
+    )
+    if free_mhz >= want_mhz:
+        out.append(_pass(vc, "capacity cpu", cpu, at))
+    else:
+        out.append(
+            _fail(vc, "capacity cpu", cpu, at,
+                  "add hosts or free CPU in the cluster, or lower sizing.<role>.cpus / use topology: compact")
+        )
+    mem = f"needs {need.memory_mb} MiB + {pct} = {want_mb} MiB; free {free_mb} MiB on {len(usable)} host(s)"
+    if free_mb >= want_mb:
+        out.append(_pass(vc, "capacity memory", mem, at))
+    else:
+        out.append(
+            _fail(vc, "capacity memory", mem, at,
+                  "add hosts or free memory in the cluster, or lower sizing.<role>.memoryMb / use topology: compact")
+        )
+    return out
+
+
+def _disk_capacity(vc: str, name: str, free_bytes: int, need: Demand, margin: float, at: str) -> Result:
+    want = int(need.disk_gb * GIB * (1 + margin))
+    detail = (
+        f"needs {need.disk_gb} GiB + {margin:.0%} margin = {want / GIB:.0f} GiB; "
+        f"free {free_bytes / GIB:.0f} GiB on {name!r}"
+    )
+    if free_bytes >= want:
+        return _pass(vc, "capacity disk", detail, at)
+    return _fail(
+        vc, "capacity disk", detail, at,
+        "free space on the datastore, set managementVcenter.datastore to a larger one, or lower sizing.<role>.diskGb",
+    )
+
+
+# ----------------------------------------------------------------------------------------- resource
+
+
+def resource(settings: Settings, endpoint: Endpoint, inv: Inventory) -> list[Result]:
+    vc, key = endpoint.role, "resourceVcenter"
+    res = settings.resource_vcenter
+    where = endpoint.address
+    results = [_datacenter(vc, key, inv, res.datacenter, where)]
+    if results[0].status == "fail":
+        return [*results, _skip(vc, "clusters", f"datacenter {res.datacenter!r} is missing", where)]
+    dc = res.datacenter
+    results.append(_datastore(vc, key, inv, dc, res.datastore, where))
+    named = [(f"{key}.computeClusters[{i}]", c) for i, c in enumerate(res.compute_clusters)]
+    if res.edge_cluster is not None:
+        named.append((f"{key}.edgeCluster", res.edge_cluster))
+    for config_key, cluster in named:
+        found = _cluster(vc, config_key, inv, dc, cluster, where)
+        results.append(found)
+        if found.status != "pass":
+            continue
+        usable = [h for h in inv.hosts if h.datacenter == dc and h.cluster == cluster and h.usable]
+        at = f"{where}/{dc}/{cluster}"
+        if usable:
+            results.append(_pass(vc, "hosts", f"{len(usable)} usable host(s) in {cluster!r}", at))
+        else:
+            results.append(
+                _fail(vc, "hosts", f"cluster {cluster!r} has no connected host out of maintenance", at,
+                      f"add or reconnect hosts in {cluster!r}, or remove it from {config_key.split('[')[0]}")
+            )
+    return results
+
+
+# ---------------------------------------------------------------------------------------------- IPs
+
+
+def addresses(
+    settings: Settings, need: Demand, inventories: Sequence[tuple[Endpoint, Inventory]]
+) -> list[Result]:
+    """Each planned address must be free, unless the VM holding it is the plane's own node for it
+    (a preflight before an update of a deployed plane)."""
+    planned: dict[IPv4Address, tuple[str, str]] = {
+        n.address: (n.slug, f"{settings.name_prefix}-{n.slug}") for n in need.nodes
+    }
+    planned[settings.management_network.vip] = ("vip", "")
+    holders: dict[str, list[tuple[str, str]]] = {}
+    for endpoint, inv in inventories:
+        for vm in inv.vms:
+            for ip in vm.ips:
+                holders.setdefault(ip, []).append((vm.name, f"{endpoint.address}/{vm.datacenter}"))
+    out = []
+    for address, (slug, own_name) in sorted(planned.items()):
+        users = [(n, w) for n, w in holders.get(str(address), []) if n != own_name]
+        label = "the VIP" if slug == "vip" else f"planned for {slug}"
+        if users:
+            name, where = users[0]
+            field = "managementNetwork.vip" if slug == "vip" else "managementNetwork.staticRange"
+            out.append(
+                _fail(
+                    "both", "ip free", f"{address} ({label}) is already the guest IP of VM {name!r}", where,
+                    f"free {address} on {name!r}, or move {field} to unused addresses",
+                )
+            )
+    if not out:
+        out.append(
+            _pass("both", "ip free", f"{len(planned)} planned address(es) unused by any VM guest IP",
+                  f"{settings.management_network.cidr}")
+        )
+    return out

@@ -1,0 +1,428 @@
+"""One vCenter's inventory in a constant number of round trips.
+
+A naive walk (datacenter -> hostFolder -> cluster -> host -> property, one call per hop and per property)
+costs one SOAP round trip per object and property: minutes against a vCenter with thousands of VMs. Here
+a single recursive ContainerView over the root folder, read through the PropertyCollector with one
+PropertySpec per type, returns every object and the properties the checks need in one
+RetrievePropertiesEx (plus one ContinueRetrievePropertiesEx per further page when vCenter pages the
+result). Ancestry (which datacenter or cluster an object is in) is resolved locally from the `parent`
+property instead of asking the server.
+
+Round trips per vCenter: RetrieveServiceContent, Login, CreateContainerView, RetrievePropertiesEx
+(+ pages), DestroyView, Logout.
+"""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import ssl
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from pyVmomi import vim, vmodl
+from pyVmomi.SoapAdapter import SoapStubAdapter
+
+#: The API version spoken. vSphere 7.0 is the oldest vCenter VIO 7.x supports; a newer vCenter answers
+#: older versions, the reverse is not true. Fixed rather than negotiated: pyvmomi's negotiation is an
+#: HTTP GET without a timeout, which hangs forever on an endpoint that accepts and never answers.
+API_VERSION = "vim.version.v7_0"
+
+Protocol = Literal["https", "http"]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A vCenter to inventory. `role` names it in reports and `key` is its config key."""
+
+    role: Literal["management", "resource"]
+    key: str
+    server: str
+    port: int
+    username: str
+    password: str = field(repr=False)
+    allow_unverified_ssl: bool = False
+
+    @property
+    def address(self) -> str:
+        return f"{self.server}:{self.port}"
+
+
+@dataclass(frozen=True)
+class ConnectOptions:
+    """How to talk to vCenter. `timeout` bounds every connect and every wait for an answer."""
+
+    timeout: float = 30.0
+    ca_bundle: str | None = None
+    #: http only for the simulator; real vCenters speak https.
+    protocol: Protocol = "https"
+    #: Objects per RetrievePropertiesEx page. Large so that big inventories still take few pages.
+    page_size: int = 10_000
+
+
+class VcenterError(Exception):
+    """A vCenter could not be inventoried. The message says what failed, where, and what to change."""
+
+    def __init__(self, endpoint: Endpoint, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.endpoint = endpoint
+        self.message = message
+        self.fix = fix
+
+
+class RoundTripCounter:
+    """Counts SOAP calls by wrapping the stub's InvokeMethod.
+
+    Every managed-object method and every lazy property read of pyvmomi goes through the stub's
+    InvokeMethod, so this is the number of HTTP requests made to the SDK endpoint.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.by_method: dict[str, int] = {}
+
+    def attach(self, stub: SoapStubAdapter) -> None:
+        invoke: Callable[..., Any] = stub.InvokeMethod
+
+        def counted(mo: Any, info: Any, args: Any, *rest: Any) -> Any:
+            self.count += 1
+            self.by_method[info.wsdlName] = self.by_method.get(info.wsdlName, 0) + 1
+            return invoke(mo, info, args, *rest)
+
+        # An instance attribute shadows the method for every object bound to this stub.
+        stub.InvokeMethod = counted  # type: ignore[method-assign]
+
+
+# --------------------------------------------------------------------------------------------- model
+
+
+@dataclass(frozen=True)
+class Host:
+    name: str
+    datacenter: str
+    cluster: str | None
+    connection_state: str
+    in_maintenance: bool
+    cpu_mhz: int  # per core
+    cores: int
+    memory_bytes: int
+    cpu_usage_mhz: int
+    memory_usage_mb: int
+
+    @property
+    def usable(self) -> bool:
+        return self.connection_state == "connected" and not self.in_maintenance
+
+
+@dataclass(frozen=True)
+class Datastore:
+    name: str
+    datacenter: str
+    capacity_bytes: int
+    free_bytes: int
+    accessible: bool
+
+
+@dataclass(frozen=True)
+class PortGroup:
+    name: str
+    datacenter: str
+    switch: str | None
+
+
+@dataclass(frozen=True)
+class VirtualMachine:
+    name: str
+    datacenter: str
+    template: bool
+    ips: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """What a vCenter holds, flattened: every object carries the names of its datacenter (and cluster)."""
+
+    version: str
+    full_name: str
+    api_version: str
+    datacenters: tuple[str, ...]
+    clusters: tuple[tuple[str, str], ...]  # (datacenter, cluster)
+    hosts: tuple[Host, ...]
+    datastores: tuple[Datastore, ...]
+    switches: tuple[tuple[str, str], ...]  # (datacenter, switch)
+    port_groups: tuple[PortGroup, ...]
+    vms: tuple[VirtualMachine, ...]
+    round_trips: int = 0
+
+
+# ------------------------------------------------------------------------------------------ retrieve
+
+#: Properties read per type. Only what the checks use: every extra property is paid for per object.
+PROPERTIES: dict[type, list[str]] = {
+    vim.Folder: ["name", "parent"],
+    vim.Datacenter: ["name", "parent"],
+    vim.ComputeResource: ["name", "parent"],
+    vim.HostSystem: [
+        "name",
+        "parent",
+        "runtime.connectionState",
+        "runtime.inMaintenanceMode",
+        "summary.hardware.cpuMhz",
+        "summary.hardware.numCpuCores",
+        "summary.hardware.memorySize",
+        "summary.quickStats.overallCpuUsage",
+        "summary.quickStats.overallMemoryUsage",
+    ],
+    vim.Datastore: ["name", "parent", "summary.capacity", "summary.freeSpace", "summary.accessible"],
+    vim.DistributedVirtualSwitch: ["name", "parent"],
+    vim.dvs.DistributedVirtualPortgroup: ["name", "parent", "config.distributedVirtualSwitch"],
+    vim.VirtualMachine: ["name", "parent", "config.template", "runtime.host", "guest.ipAddress", "guest.net"],
+}
+
+
+def _filter_spec(view: vim.view.ContainerView) -> vmodl.query.PropertyCollector.FilterSpec:
+    PC = vmodl.query.PropertyCollector
+    traverse = PC.TraversalSpec(name="view", type=vim.view.ContainerView, path="view", skip=False)
+    return PC.FilterSpec(
+        objectSet=[PC.ObjectSpec(obj=view, skip=True, selectSet=[traverse])],
+        propSet=[PC.PropertySpec(type=kind, pathSet=paths) for kind, paths in PROPERTIES.items()],
+        # A VM deleted between the view's creation and the read is reported, not fatal.
+        reportMissingObjectsInResults=True,
+    )
+
+
+def retrieve(
+    pc: vmodl.query.PropertyCollector, spec: vmodl.query.PropertyCollector.FilterSpec, page_size: int
+) -> Iterator[vmodl.query.PropertyCollector.ObjectContent]:
+    """Every object of `spec`, following vCenter's paging tokens."""
+    options = vmodl.query.PropertyCollector.RetrieveOptions(maxObjects=page_size)
+    result = pc.RetrievePropertiesEx(specSet=[spec], options=options)
+    while result is not None:
+        yield from result.objects
+        if not result.token:
+            return
+        result = pc.ContinueRetrievePropertiesEx(token=result.token)
+
+
+def _guest_ips(props: dict[str, Any]) -> tuple[str, ...]:
+    ips: list[str] = []
+    primary = props.get("guest.ipAddress")
+    if primary:
+        ips.append(primary)
+    for nic in props.get("guest.net") or []:
+        ips += [ip for ip in (nic.ipAddress or []) if ip not in ips]
+    return tuple(ips)
+
+
+def build(objects: Iterator[vmodl.query.PropertyCollector.ObjectContent], about: Any) -> Inventory:
+    """Flatten retrieved objects into an `Inventory`, resolving ancestry from `parent` locally."""
+    props: dict[str, dict[str, Any]] = {}
+    kinds: dict[str, Any] = {}
+    for content in objects:
+        moid = content.obj._moId
+        kinds[moid] = content.obj
+        props[moid] = {p.name: p.val for p in content.propSet or []}
+
+    def parent(moid: str) -> str | None:
+        ref = props.get(moid, {}).get("parent")
+        return ref._moId if ref is not None else None
+
+    def ancestor(moid: str, kind: type) -> str | None:
+        seen: set[str] = set()
+        current = parent(moid)
+        while current is not None and current not in seen:
+            seen.add(current)
+            if isinstance(kinds.get(current), kind):
+                return current
+            current = parent(current)
+        return None
+
+    def name_of(moid: str | None) -> str:
+        return props.get(moid, {}).get("name", "") if moid else ""
+
+    datacenters, clusters, hosts, datastores, switches, port_groups, vms = [], [], [], [], [], [], []
+    host_place: dict[str, tuple[str, str | None]] = {}
+    for moid, obj in kinds.items():
+        p = props[moid]
+        dc = name_of(ancestor(moid, vim.Datacenter))
+        if isinstance(obj, vim.Datacenter):
+            datacenters.append(p["name"])
+        elif isinstance(obj, vim.ClusterComputeResource):
+            clusters.append((dc, p["name"]))
+        elif isinstance(obj, vim.HostSystem):
+            cluster_id = ancestor(moid, vim.ClusterComputeResource)
+            host_place[moid] = (dc, name_of(cluster_id) if cluster_id else None)
+            hosts.append(
+                Host(
+                    name=p["name"],
+                    datacenter=dc,
+                    cluster=name_of(cluster_id) if cluster_id else None,
+                    connection_state=str(p.get("runtime.connectionState", "")),
+                    in_maintenance=bool(p.get("runtime.inMaintenanceMode", False)),
+                    cpu_mhz=int(p.get("summary.hardware.cpuMhz") or 0),
+                    cores=int(p.get("summary.hardware.numCpuCores") or 0),
+                    memory_bytes=int(p.get("summary.hardware.memorySize") or 0),
+                    cpu_usage_mhz=int(p.get("summary.quickStats.overallCpuUsage") or 0),
+                    memory_usage_mb=int(p.get("summary.quickStats.overallMemoryUsage") or 0),
+                )
+            )
+        elif isinstance(obj, vim.Datastore):
+            datastores.append(
+                Datastore(
+                    name=p["name"],
+                    datacenter=dc,
+                    capacity_bytes=int(p.get("summary.capacity") or 0),
+                    free_bytes=int(p.get("summary.freeSpace") or 0),
+                    accessible=bool(p.get("summary.accessible", True)),
+                )
+            )
+        elif isinstance(obj, vim.DistributedVirtualSwitch):
+            switches.append((dc, p["name"]))
+        elif isinstance(obj, vim.dvs.DistributedVirtualPortgroup):
+            dvs = p.get("config.distributedVirtualSwitch")
+            port_groups.append(PortGroup(p["name"], dc, name_of(dvs._moId) if dvs is not None else None))
+    for moid, obj in kinds.items():
+        if not isinstance(obj, vim.VirtualMachine):
+            continue
+        p = props[moid]
+        dc = name_of(ancestor(moid, vim.Datacenter))
+        host = p.get("runtime.host")
+        if not dc and host is not None:
+            # A VM inside a vApp: its parent chain leaves the view's types, its host does not.
+            dc = host_place.get(host._moId, ("", None))[0]
+        vms.append(
+            VirtualMachine(
+                name=p.get("name", moid),
+                datacenter=dc,
+                template=bool(p.get("config.template", False)),
+                ips=_guest_ips(p),
+            )
+        )
+    return Inventory(
+        version=str(about.version),
+        full_name=str(about.fullName),
+        api_version=str(about.apiVersion),
+        datacenters=tuple(sorted(datacenters)),
+        clusters=tuple(sorted(clusters)),
+        hosts=tuple(sorted(hosts, key=lambda h: (h.datacenter, h.cluster or "", h.name))),
+        datastores=tuple(sorted(datastores, key=lambda d: (d.datacenter, d.name))),
+        switches=tuple(sorted(switches)),
+        port_groups=tuple(sorted(port_groups, key=lambda g: (g.datacenter, g.name))),
+        vms=tuple(sorted(vms, key=lambda v: (v.datacenter, v.name))),
+    )
+
+
+# ---------------------------------------------------------------------------------------- connection
+
+
+def _ssl_context(endpoint: Endpoint, options: ConnectOptions) -> ssl.SSLContext | None:
+    if options.protocol == "http":
+        return None
+    if endpoint.allow_unverified_ssl:
+        return ssl._create_unverified_context()
+    return ssl.create_default_context(cafile=options.ca_bundle)
+
+
+@contextmanager
+def _phase(endpoint: Endpoint, phase: str, options: ConnectOptions) -> Iterator[None]:
+    """Turn transport and API failures into a `VcenterError` naming the vCenter, the phase and a fix."""
+    key = endpoint.key
+    where = f"{endpoint.role} vCenter {endpoint.address}"
+    try:
+        yield
+    except vim.fault.InvalidLogin:
+        raise VcenterError(
+            endpoint,
+            f"{where} rejected the login of {endpoint.username!r}",
+            f"check {key}.username and the password (VIONFV_{_env_suffix(key)}_PASSWORD or "
+            f"the secret {key}Password)",
+        ) from None
+    except TimeoutError:
+        raise VcenterError(
+            endpoint,
+            f"{where} did not answer within {options.timeout:g}s ({phase})",
+            f"check that {key}.server and {key}.port point at a running vCenter and that the network "
+            "path is open; raise --timeout if it is only slow",
+        ) from None
+    except ConnectionRefusedError:
+        raise VcenterError(
+            endpoint,
+            f"{where} refused the connection ({phase}): nothing listens there",
+            f"check {key}.server and {key}.port, and that the vCenter services are up",
+        ) from None
+    except socket.gaierror as exc:
+        raise VcenterError(
+            endpoint,
+            f"cannot resolve {endpoint.server!r} ({exc.strerror})",
+            f"check {key}.server and the DNS configuration of this machine",
+        ) from None
+    except ssl.SSLCertVerificationError as exc:
+        raise VcenterError(
+            endpoint,
+            f"{where} presented a certificate that is not trusted: {exc.verify_message}",
+            "pass the vCenter's CA with --ca-bundle FILE (or VIONFV_CA_BUNDLE); for a lab only, set "
+            f"{key}.allowUnverifiedSsl: true",
+        ) from None
+    except (ConnectionError, http.client.HTTPException, ssl.SSLError) as exc:
+        raise VcenterError(
+            endpoint,
+            f"{where} dropped the connection during {phase} ({type(exc).__name__}: {exc})",
+            "the vCenter went down or a proxy cut the connection; retry once it answers again",
+        ) from None
+    except vmodl.MethodFault as exc:
+        raise VcenterError(
+            endpoint,
+            f"{where} failed {phase}: {exc.msg or type(exc).__name__}",
+            f"check that {endpoint.username!r} has read access to the whole inventory",
+        ) from None
+    except OSError as exc:
+        raise VcenterError(
+            endpoint,
+            f"{where} is unreachable ({phase}): {exc}",
+            f"check {key}.server, {key}.port and the network path",
+        ) from None
+
+
+def _env_suffix(key: str) -> str:
+    return "MANAGEMENT_VCENTER" if key == "managementVcenter" else "RESOURCE_VCENTER"
+
+
+def collect(
+    endpoint: Endpoint,
+    options: ConnectOptions,
+    counter: RoundTripCounter | None = None,
+    progress: Callable[[str], None] = lambda _msg: None,
+) -> Inventory:
+    """Log in to `endpoint`, read its inventory, log out. Raises `VcenterError`."""
+    counter = counter or RoundTripCounter()
+    with _phase(endpoint, "connect", options):
+        stub = SoapStubAdapter(
+            host=endpoint.server,
+            # pyvmomi's convention: a negative port means plain http.
+            port=-endpoint.port if options.protocol == "http" else endpoint.port,
+            version=API_VERSION,
+            sslContext=_ssl_context(endpoint, options),
+            httpConnectionTimeout=options.timeout,
+        )
+    counter.attach(stub)
+    si = vim.ServiceInstance("ServiceInstance", stub)
+    progress(f"{endpoint.role} vCenter {endpoint.address}: connecting")
+    with _phase(endpoint, "connect", options):
+        content = si.RetrieveContent()
+    with _phase(endpoint, "login", options):
+        content.sessionManager.Login(endpoint.username, endpoint.password)
+    progress(f"{endpoint.role} vCenter {endpoint.address}: reading inventory")
+    with _phase(endpoint, "inventory", options):
+        view = content.viewManager.CreateContainerView(content.rootFolder, list(PROPERTIES), True)
+        objects = list(retrieve(content.propertyCollector, _filter_spec(view), options.page_size))
+    progress(f"{endpoint.role} vCenter {endpoint.address}: {len(objects)} objects read")
+    # Clean-up only once the vCenter has answered everything: after a failure it would cost another
+    # full timeout, and the server drops the view and the session on its own when they expire.
+    for cleanup in (view.DestroyView, content.sessionManager.Logout):
+        try:
+            cleanup()
+        except Exception:  # noqa: BLE001 - best effort, the inventory is already read
+            pass
+    return replace(build(iter(objects), content.about), round_trips=counter.count)

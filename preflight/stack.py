@@ -1,0 +1,105 @@
+"""The stack's settings and vCenter credentials, read offline from Pulumi.<stack>.yaml.
+
+Parsing and validation are `components.settings.parse`'s: preflight only decodes the YAML file the way
+the Pulumi engine would hand it to the program (namespace stripped, objects already decoded).
+Secure values are encrypted with the stack's secrets provider and unreadable here, so passwords come from
+the environment first, else from `pulumi config get` when the Pulumi CLI is installed and logged in.
+They are never printed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from components import settings as config
+
+#: Credentials preflight needs, by config key.
+PASSWORD_KEYS: tuple[str, ...] = ("managementVcenterPassword", "resourceVcenterPassword")
+
+
+class StackError(Exception):
+    """The stack file or a credential is missing. The message says what to do."""
+
+
+def env_name(key: str) -> str:
+    """`managementVcenterPassword` -> `VIONFV_MANAGEMENT_VCENTER_PASSWORD`."""
+    return "VIONFV_" + re.sub(r"(?<!^)(?=[A-Z])", "_", key).upper()
+
+
+@dataclass(frozen=True)
+class Stack:
+    name: str
+    path: Path
+    settings: config.Settings
+    passwords: dict[str, str]
+
+    def __repr__(self) -> str:  # passwords stay out of tracebacks and logs
+        return f"Stack(name={self.name!r}, path={str(self.path)!r})"
+
+
+def read_raw(path: Path) -> dict[str, Any]:
+    """The `vio-nfv:` keys of a stack file, namespace stripped."""
+    try:
+        document = yaml.safe_load(path.read_text()) or {}
+    except FileNotFoundError:
+        raise StackError(
+            f"{path} does not exist; create the stack with `pulumi stack init {path.stem.split('.', 1)[-1]}` "
+            "or pass --project-dir"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise StackError(f"{path} is not valid YAML: {exc}") from None
+    values = document.get("config") or {}
+    prefix = f"{config.NAMESPACE}:"
+    return {k[len(prefix) :]: v for k, v in values.items() if k.startswith(prefix)}
+
+
+def _from_pulumi(stack: str, key: str, project_dir: Path, timeout: float) -> str | None:
+    exe = shutil.which("pulumi")
+    if exe is None:
+        return None
+    try:
+        done = subprocess.run(
+            [exe, "config", "get", f"{config.NAMESPACE}:{key}", "--stack", stack, "--cwd", str(project_dir)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    value = done.stdout.rstrip("\n")
+    return value if done.returncode == 0 and value else None
+
+
+def load(stack: str, project_dir: Path, *, use_pulumi_cli: bool = True, timeout: float = 60.0) -> Stack:
+    """Validate the stack's settings and find the vCenter passwords. Raises `ConfigError` or `StackError`."""
+    path = project_dir / f"Pulumi.{stack}.yaml"
+    raw = read_raw(path)
+    # Secure values are kept out of `raw`: parse() only needs to know that they are set.
+    present = [k for k in config.CREDENTIAL_KEYS if k in raw or os.environ.get(env_name(k))]
+    plain = {k: v for k, v in raw.items() if k not in config.CREDENTIAL_KEYS}
+    settings = config.parse(plain, present)
+
+    passwords: dict[str, str] = {}
+    missing: list[str] = []
+    for key in PASSWORD_KEYS:
+        value = os.environ.get(env_name(key))
+        if not value and use_pulumi_cli:
+            value = _from_pulumi(stack, key, project_dir, timeout)
+        if value:
+            passwords[key] = value
+        else:
+            missing.append(key)
+    if missing:
+        hints = "; ".join(f"export {env_name(k)}=... (or log in so that `pulumi config get "
+                          f"{config.NAMESPACE}:{k} --stack {stack}` works)" for k in missing)
+        raise StackError(f"no password for {', '.join(missing)}: {hints}")
+    return Stack(stack, path, settings, passwords)

@@ -1,0 +1,386 @@
+// Command vcsim serves a vSphere API simulator (govmomi's) shaped by a JSON spec, for preflight's tests
+// and benchmark.
+//
+// Usage: vcsim -spec spec.json
+//
+// The spec names the inventory the way a Pulumi stack config does (datacenters, clusters, datastores,
+// switches, port groups, templates), and states the conditions preflight must detect: hosts in
+// maintenance or disconnected, datastore capacity, VM guest IPs, and a method on which the process dies
+// (a vCenter that goes down mid-run). Once serving on a free loopback port it prints one JSON line
+// {"url": ..., "port": ...} on stdout; it stops when stdin closes or on SIGTERM.
+//
+// Built from Debian's govmomi sources (GOPATH=/usr/share/gocode GO111MODULE=off), hence no go.mod.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"io/ioutil"
+	"log"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/vmware/govmomi/object"
+	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25"
+	"github.com/vmware/govmomi/vim25/types"
+)
+
+const gib = int64(1) << 30
+
+type clusterSpec struct {
+	Name          string `json:"name"`
+	Hosts         int    `json:"hosts"`
+	CPUCores      int16  `json:"cpuCores"`
+	CPUMhz        int32  `json:"cpuMhz"`
+	MemoryGB      int64  `json:"memoryGB"`
+	CPUUsageMhz   int32  `json:"cpuUsageMhz"`
+	MemoryUsageGB int32  `json:"memoryUsageGB"`
+	// The first Maintenance hosts are in maintenance mode, the next Disconnected ones are disconnected.
+	Maintenance  int `json:"maintenance"`
+	Disconnected int `json:"disconnected"`
+}
+
+type datastoreSpec struct {
+	Name       string `json:"name"`
+	CapacityGB int64  `json:"capacityGB"`
+	FreeGB     int64  `json:"freeGB"`
+}
+
+type switchSpec struct {
+	Name       string   `json:"name"`
+	PortGroups []string `json:"portGroups"`
+}
+
+type vmSpec struct {
+	Name     string   `json:"name"`
+	Cluster  string   `json:"cluster"`
+	Template bool     `json:"template"`
+	IPs      []string `json:"ips"`
+}
+
+type bulkSpec struct {
+	Cluster string `json:"cluster"`
+	Count   int    `json:"count"`
+	// Guest IPs are IPPrefix.<i/250>.<i%250+1>, so that the IP check has real work to do.
+	IPPrefix string `json:"ipPrefix"`
+}
+
+type datacenterSpec struct {
+	Name       string          `json:"name"`
+	Clusters   []clusterSpec   `json:"clusters"`
+	Datastores []datastoreSpec `json:"datastores"`
+	Switches   []switchSpec    `json:"switches"`
+	VMs        []vmSpec        `json:"vms"`
+	Bulk       *bulkSpec       `json:"bulkVms"`
+}
+
+type spec struct {
+	User        string           `json:"user"`
+	Password    string           `json:"password"`
+	Version     string           `json:"version"`
+	CrashOn     string           `json:"crashOn"`
+	Datacenters []datacenterSpec `json:"datacenters"`
+}
+
+type builder struct {
+	ctx  context.Context
+	c    *vim25.Client
+	dirs []string
+}
+
+func (b *builder) wait(task *object.Task, err error) (types.ManagedObjectReference, error) {
+	if err != nil {
+		return types.ManagedObjectReference{}, err
+	}
+	info, err := task.WaitForResult(b.ctx, nil)
+	if err != nil {
+		return types.ManagedObjectReference{}, err
+	}
+	if ref, ok := info.Result.(types.ManagedObjectReference); ok {
+		return ref, nil
+	}
+	return types.ManagedObjectReference{}, nil
+}
+
+func (b *builder) datacenter(root *object.Folder, d datacenterSpec) error {
+	dc, err := root.CreateDatacenter(b.ctx, d.Name)
+	if err != nil {
+		return fmt.Errorf("datacenter %s: %w", d.Name, err)
+	}
+	folders, err := dc.Folders(b.ctx)
+	if err != nil {
+		return err
+	}
+
+	for _, sw := range d.Switches {
+		var create types.DVSCreateSpec
+		create.ConfigSpec = &types.VMwareDVSConfigSpec{}
+		create.ConfigSpec.GetDVSConfigSpec().Name = sw.Name
+		ref, err := b.wait(folders.NetworkFolder.CreateDVS(b.ctx, create))
+		if err != nil {
+			return fmt.Errorf("switch %s: %w", sw.Name, err)
+		}
+		dvs := object.NewDistributedVirtualSwitch(b.c, ref)
+		for _, pg := range sw.PortGroups {
+			if _, err := b.wait(dvs.AddPortgroup(b.ctx, []types.DVPortgroupConfigSpec{{Name: pg}})); err != nil {
+				return fmt.Errorf("port group %s: %w", pg, err)
+			}
+		}
+	}
+
+	var allHosts []*object.HostSystem
+	clusterHosts := map[string][]*object.HostSystem{}
+	pools := map[string]*object.ResourcePool{}
+	for _, cs := range d.Clusters {
+		cluster, err := folders.HostFolder.CreateCluster(b.ctx, cs.Name, types.ClusterConfigSpecEx{})
+		if err != nil {
+			return fmt.Errorf("cluster %s: %w", cs.Name, err)
+		}
+		for i := 0; i < cs.Hosts; i++ {
+			name := fmt.Sprintf("%s-esx%02d", cs.Name, i+1)
+			ref, err := b.wait(cluster.AddHost(b.ctx, types.HostConnectSpec{HostName: name}, true, nil, nil))
+			if err != nil {
+				return fmt.Errorf("host %s: %w", name, err)
+			}
+			shapeHost(ref, cs, i)
+			host := object.NewHostSystem(b.c, ref)
+			allHosts = append(allHosts, host)
+			clusterHosts[cs.Name] = append(clusterHosts[cs.Name], host)
+		}
+		if pools[cs.Name], err = cluster.ResourcePool(b.ctx); err != nil {
+			return err
+		}
+	}
+
+	var datastores []types.ManagedObjectReference
+	for _, ds := range d.Datastores {
+		dir, err := ioutil.TempDir("", "vcsim-ds-")
+		if err != nil {
+			return err
+		}
+		b.dirs = append(b.dirs, dir)
+		// A local datastore of the same name and path on every host is how vcsim models a shared one.
+		for _, host := range allHosts {
+			dss, err := host.ConfigManager().DatastoreSystem(b.ctx)
+			if err != nil {
+				return err
+			}
+			created, err := dss.CreateLocalDatastore(b.ctx, ds.Name, dir)
+			if err != nil {
+				return fmt.Errorf("datastore %s: %w", ds.Name, err)
+			}
+			if len(datastores) == 0 || datastores[len(datastores)-1] != created.Reference() {
+				datastores = append(datastores, created.Reference())
+			}
+		}
+	}
+
+	vms := d.VMs
+	if d.Bulk != nil {
+		for i := 0; i < d.Bulk.Count; i++ {
+			vm := vmSpec{Name: fmt.Sprintf("tenant-vm-%05d", i), Cluster: d.Bulk.Cluster}
+			if d.Bulk.IPPrefix != "" {
+				vm.IPs = []string{fmt.Sprintf("%s.%d.%d", d.Bulk.IPPrefix, i/250, i%250+1)}
+			}
+			vms = append(vms, vm)
+		}
+	}
+	if len(vms) > 0 && len(d.Datastores) == 0 {
+		return fmt.Errorf("datacenter %s: VMs need a datastore", d.Name)
+	}
+	for _, vm := range vms {
+		hosts := clusterHosts[vm.Cluster]
+		if len(hosts) == 0 {
+			return fmt.Errorf("vm %s: cluster %q has no hosts", vm.Name, vm.Cluster)
+		}
+		config := types.VirtualMachineConfigSpec{
+			Name:    vm.Name,
+			GuestId: string(types.VirtualMachineGuestOsIdentifierOtherGuest),
+			Files:   &types.VirtualMachineFileInfo{VmPathName: "[" + d.Datastores[0].Name + "]"},
+		}
+		ref, err := b.wait(folders.VmFolder.CreateVM(b.ctx, config, pools[vm.Cluster], hosts[0]))
+		if err != nil {
+			return fmt.Errorf("vm %s: %w", vm.Name, err)
+		}
+		if vm.Template {
+			if err := object.NewVirtualMachine(b.c, ref).MarkAsTemplate(b.ctx); err != nil {
+				return fmt.Errorf("template %s: %w", vm.Name, err)
+			}
+		}
+		if len(vm.IPs) > 0 {
+			setGuestIPs(ref, vm.IPs)
+		}
+	}
+
+	// Capacity last: creating VMs above debits the datastores' free space.
+	for i, ds := range d.Datastores {
+		if ds.CapacityGB == 0 {
+			continue
+		}
+		obj := simulator.Map.Get(datastores[i]).(*simulator.Datastore)
+		obj.Summary.Capacity = ds.CapacityGB * gib
+		obj.Summary.FreeSpace = ds.FreeGB * gib
+		obj.Info.GetDatastoreInfo().FreeSpace = ds.FreeGB * gib
+	}
+	return nil
+}
+
+// shapeHost writes the host's hardware, load and state straight into the simulator's object: vcsim
+// gives every host the same small fixed hardware and has no API to change it.
+func shapeHost(ref types.ManagedObjectReference, cs clusterSpec, index int) {
+	host := simulator.Map.Get(ref).(*simulator.HostSystem)
+	if cs.CPUCores > 0 {
+		host.Summary.Hardware.NumCpuCores = cs.CPUCores
+		host.Summary.Hardware.NumCpuThreads = cs.CPUCores
+		host.Hardware.CpuInfo.NumCpuCores = cs.CPUCores
+	}
+	if cs.CPUMhz > 0 {
+		host.Summary.Hardware.CpuMhz = cs.CPUMhz
+		host.Hardware.CpuInfo.Hz = int64(cs.CPUMhz) * 1000 * 1000
+	}
+	if cs.MemoryGB > 0 {
+		host.Summary.Hardware.MemorySize = cs.MemoryGB * gib
+		host.Hardware.MemorySize = cs.MemoryGB * gib
+	}
+	host.Summary.QuickStats.OverallCpuUsage = cs.CPUUsageMhz
+	host.Summary.QuickStats.OverallMemoryUsage = cs.MemoryUsageGB * 1024
+	switch {
+	case index < cs.Maintenance:
+		host.Runtime.InMaintenanceMode = true
+		host.Summary.Runtime.InMaintenanceMode = true
+	case index < cs.Maintenance+cs.Disconnected:
+		host.Runtime.ConnectionState = types.HostSystemConnectionStateDisconnected
+		host.Summary.Runtime.ConnectionState = types.HostSystemConnectionStateDisconnected
+	}
+}
+
+// setGuestIPs stands in for VMware Tools reporting the guest's addresses.
+func setGuestIPs(ref types.ManagedObjectReference, ips []string) {
+	vm := simulator.Map.Get(ref).(*simulator.VirtualMachine)
+	vm.Guest.IpAddress = ips[0]
+	vm.Guest.Net = []types.GuestNicInfo{{Connected: true, IpAddress: ips, DeviceConfigId: 4000}}
+	vm.Summary.Guest.IpAddress = ips[0]
+}
+
+// crashing kills the process on the first SOAP call of the given method, before answering: the client
+// sees the connection drop mid-run, as when a vCenter goes down.
+func crashing(method string, next http.Handler) http.Handler {
+	if method == "" {
+		return next
+	}
+	marker := []byte("<" + method)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		if bytes.Contains(body, marker) || bytes.Contains(body, []byte(":"+method)) {
+			log.Printf("crashOn: %s called, exiting", method)
+			os.Exit(3)
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+func run(specPath string) error {
+	raw, err := os.ReadFile(specPath)
+	if err != nil {
+		return err
+	}
+	var s spec
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return fmt.Errorf("%s: %w", specPath, err)
+	}
+	if s.User == "" || s.Password == "" {
+		return fmt.Errorf("%s: user and password are required", specPath)
+	}
+
+	m := simulator.VPX()
+	// An empty vCenter: the spec builds everything, so no DC0/DC0_C0 objects surprise the checks.
+	m.Datacenter, m.Portgroup, m.Host, m.Cluster, m.ClusterHost, m.Datastore, m.Machine = 0, 0, 0, 0, 0, 0, 0
+	m.Autostart = false
+	if s.Version != "" {
+		m.ServiceContent.About.Version = s.Version
+		m.ServiceContent.About.FullName = "VMware vCenter Server " + s.Version + " (vcsim)"
+	}
+	if err := m.Create(); err != nil {
+		return err
+	}
+	defer m.Remove()
+
+	ctx := context.Background()
+	// In-process client: the Service is itself a SOAP round tripper, so building the inventory costs no
+	// HTTP and needs no session.
+	c, err := vim25.NewClient(ctx, m.Service)
+	if err != nil {
+		return err
+	}
+	b := &builder{ctx: ctx, c: c}
+	defer func() {
+		for _, dir := range b.dirs {
+			_ = os.RemoveAll(dir)
+		}
+	}()
+	root := object.NewRootFolder(c)
+	for _, d := range s.Datacenters {
+		if err := b.datacenter(root, d); err != nil {
+			return err
+		}
+	}
+
+	m.Service.Listen = &url.URL{Host: "127.0.0.1:0", User: url.UserPassword(s.User, s.Password)}
+	// NewServer registers the SDK handlers on the service's mux and starts its own listener; we serve
+	// the same mux from our listener instead so that the crash hook can sit in front of it.
+	builtin := m.Service.NewServer()
+	builtin.Close()
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	server := &http.Server{Handler: crashing(s.CrashOn, m.Service.ServeMux)}
+	go func() { _ = server.Serve(listener) }()
+	defer server.Close()
+
+	port := listener.Addr().(*net.TCPAddr).Port
+	u := fmt.Sprintf("http://127.0.0.1:%d/sdk", port)
+	line, _ := json.Marshal(map[string]interface{}{"url": u, "port": port})
+	fmt.Println(string(line))
+
+	done := make(chan struct{})
+	go func() {
+		_, _ = io.Copy(ioutil.Discard, os.Stdin)
+		close(done)
+	}()
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
+	select {
+	case <-done:
+	case <-signals:
+	}
+	return nil
+}
+
+func main() {
+	specPath := flag.String("spec", "", "JSON inventory spec (see the type spec in main.go)")
+	flag.Parse()
+	if *specPath == "" {
+		fmt.Fprintln(os.Stderr, "usage: vcsim -spec spec.json")
+		os.Exit(2)
+	}
+	if err := run(*specPath); err != nil {
+		fmt.Fprintln(os.Stderr, "vcsim: "+strings.TrimSpace(err.Error()))
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,101 @@
+"""Simulated vCenters for preflight: the binary is built once per session, a passing pair once per module;
+tests that need a broken inventory start their own (well under a second each)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from components import settings as config
+from preflight import cli, stack
+from sim import simulator
+
+ROOT = Path(__file__).resolve().parents[2]
+PROD = ROOT / "Pulumi.prod.yaml"
+DEV = ROOT / "Pulumi.dev.yaml"
+
+
+def load_settings(source: Path) -> config.Settings:
+    raw = stack.read_raw(source)
+    return config.parse({k: v for k, v in raw.items() if k not in config.CREDENTIAL_KEYS})
+
+
+@dataclass
+class Outcome:
+    code: int
+    out: str
+    err: str
+    doc: dict[str, Any]
+
+    def results(self, check: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
+        return [
+            r for r in self.doc["results"]
+            if (check is None or r["check"] == check) and (status is None or r["status"] == status)
+        ]
+
+    @property
+    def failed_checks(self) -> set[str]:
+        return {r["check"] for r in self.results(status="fail")}
+
+
+Run = Callable[..., Outcome]
+
+
+@pytest.fixture(scope="session")
+def simulator_binary() -> Path:
+    return simulator.build()
+
+
+@pytest.fixture(scope="session")
+def prod() -> config.Settings:
+    return load_settings(PROD)
+
+
+@pytest.fixture(scope="session")
+def dev() -> config.Settings:
+    return load_settings(DEV)
+
+
+@pytest.fixture(scope="module")
+def passing_pair(simulator_binary: Path) -> Iterator[tuple[simulator.Simulator, simulator.Simulator]]:
+    settings = load_settings(PROD)
+    with simulator.running(simulator.management_spec(settings)) as mgmt, simulator.running(
+        simulator.resource_spec(settings, tenant_vms=50)
+    ) as res:
+        yield mgmt, res
+
+
+@pytest.fixture
+def credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in stack.PASSWORD_KEYS:
+        monkeypatch.setenv(stack.env_name(key), simulator.PASSWORD)
+
+
+@pytest.fixture
+def run_preflight(tmp_path: Path, capsys: pytest.CaptureFixture[str], credentials: None) -> Run:
+    """Run the command in-process against (host, port) pairs, with the given stack file's shape."""
+
+    def run(
+        management: tuple[str, int], resource: tuple[str, int], *extra: str, source: Path = PROD
+    ) -> Outcome:
+        simulator.write_stack(tmp_path, "sim", source, management, resource)
+        report = tmp_path / "preflight.json"
+        report.unlink(missing_ok=True)
+        code = cli.main([
+            "--stack", "sim", "--project-dir", str(tmp_path), "--protocol", "http", "--no-pulumi-cli",
+            "--json", str(report), "--timeout", "10", *extra,
+        ])
+        captured = capsys.readouterr()
+        doc = json.loads(report.read_text()) if report.exists() else {}
+        return Outcome(code, captured.out, captured.err, doc)
+
+    return run
+
+
+def local(sim: simulator.Simulator) -> tuple[str, int]:
+    return ("127.0.0.1", sim.port)
