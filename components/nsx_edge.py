@@ -143,7 +143,7 @@ class NsxEdge(pulumi.ComponentResource):
             index: nsxt.get_policy_edge_node_output(
                 edge_cluster_path=self.edge_cluster_path, member_index=index, opts=invoke
             ).path
-            for index in args.edge_nodes
+            for index in sorted(set(args.edge_nodes))
         }
 
         segments = {
@@ -191,8 +191,11 @@ class NsxEdge(pulumi.ComponentResource):
 
         interfaces: dict[str, list[nsxt.PolicyTier0GatewayInterface]] = {}
         source_addresses: dict[str, list[str]] = {}
-        for key, uplink in args.uplinks.items():
-            for index in args.edge_nodes:
+        # Sorted by stable keys: reordering config lists must not change any resource.
+        uplinks = dict(sorted(args.uplinks.items()))
+        edge_nodes = sorted(set(args.edge_nodes))
+        for key, uplink in uplinks.items():
+            for index in edge_nodes:
                 address = uplink.addresses[index]
                 interfaces.setdefault(key, []).append(
                     nsxt.PolicyTier0GatewayInterface(
@@ -219,7 +222,7 @@ class NsxEdge(pulumi.ComponentResource):
                         external_interface_paths=[i.path for i in interfaces[key]],
                         vip_subnets=[f"{uplink.ha_vip}/{uplink.cidr.prefixlen}"],
                     )
-                    for key, uplink in args.uplinks.items()
+                    for key, uplink in uplinks.items()
                 ],
                 opts=child(),
             )

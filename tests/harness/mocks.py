@@ -86,6 +86,15 @@ class PlatformMocks(pulumi.runtime.Mocks):
                 state["nsxId"] = name
         elif typ.startswith("openstack:"):
             rid = _uuid(typ, name)
+            kind = typ.split(":")[-1]
+            # Computed attributes the OpenStack programs read back (router ports, FIPs, LB VIPs).
+            if kind == "RouterInterface":
+                state["portId"] = _uuid("port", name)
+            elif kind == "FloatingIp":
+                n = int(stable_id(name), 16)
+                state.setdefault("address", f"198.51.100.{n % 200 + 20}")
+            elif kind == "LoadBalancer" and not state.get("vipAddress"):
+                state["vipAddress"] = f"10.255.{int(stable_id(name), 16) % 250}.10"
         return rid, state
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> Any:
@@ -121,8 +130,14 @@ class PlatformMocks(pulumi.runtime.Mocks):
         if token == "nsxt:index/getPolicyEdgeCluster:getPolicyEdgeCluster":
             return {"id": name, "displayName": name, "path": f"{NSX_EP}/edge-clusters/{name}"}
         if token == "nsxt:index/getPolicyEdgeNode:getPolicyEdgeNode":
-            index = a.get("memberIndex", 0)
+            index = int(a.get("memberIndex", 0))  # protobuf numbers arrive as floats
             return {"id": f"edge-{index}", "displayName": f"edge-{index}", "memberIndex": index,
                     "path": f"{a.get('edgeClusterPath', NSX_EP + '/edge-clusters/x')}/edge-nodes/{index}"}
+        if token in {
+            "openstack:identity/getRole:getRole",
+            "openstack:identity/getUser:getUser",
+            "openstack:identity/getGroup:getGroup",
+        }:
+            return {"id": stable_id(token, name), "name": name, "domainId": "default"}
         self.unknown_calls.append(token)
         return {"id": stable_id(token, repr(sorted(a.items())))}
