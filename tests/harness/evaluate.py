@@ -27,15 +27,17 @@ UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 
 def ensure_nsxt_importable() -> str:
-    """Use the generated pulumi_nsxt where `pulumi install` produced it; else the tests' stand-in."""
+    """Use the generated pulumi_nsxt where `pulumi install` produced it; else the tests' stand-in.
+
+    Returns which one is in use: "generated" or "stand-in".
+    """
     try:
         import pulumi_nsxt
     except ImportError:
         sys.path.insert(0, str(STAND_INS))
-        import pulumi_nsxt  # noqa: F401
-
-        return "stand-in"
-    return "generated"
+        import pulumi_nsxt
+    origin = Path(pulumi_nsxt.__file__ or "").resolve()
+    return "stand-in" if STAND_INS in origin.parents else "generated"
 
 
 @dataclass
