@@ -15,7 +15,11 @@ from components.management_plane import (
 )
 from components.management_pod import ManagementNetworkArgs, ManagementPod, ManagementPodArgs
 from components.nsx_edge import BgpNeighborArgs, ComputeManagerArgs, NsxEdgeArgs, UplinkArgs
+from components.openstack_platform import OpenStackPlatform
+from components.openstack_platform import args_from_settings as platform_args
 from components.settings import load
+from components.tenant_network import TenantNetworkStack
+from components.tenant_network import args_from_spec as tenant_args
 
 # --- settings: every key validated before any resource exists -------------------------------------
 settings, credentials = load()
@@ -124,6 +128,28 @@ plane = ManagementPlane(
     opts=pulumi.ResourceOptions(provider=p.management_vsphere),
 )
 
+# --- OpenStack on VIO: external network on the Tier-0, flavors, projects; then each tenant's networks -
+# Every OpenStack call goes to the plane's API, so nothing here may start before the plane exists.
+after_plane = pulumi.ResourceOptions(provider=p.openstack, depends_on=[plane])
+platform = OpenStackPlatform(
+    f"{prefix}-openstack", platform_args(settings, tier0_id=resource_pod.tier0_id), opts=after_plane
+)
+tenants = {
+    t.name: TenantNetworkStack(
+        f"{prefix}-{t.name}",
+        tenant_args(
+            t,
+            external_network_id=platform.external_network_id,
+            external_network_name=platform.external_network_name,
+            address_scope_id=platform.address_scope_id,
+            project_id=platform.project_ids[t.name],
+        ),
+        opts=after_plane,
+    )
+    for t in settings.tenants
+    if not t.self_service
+}
+
 # --- exports: the documented output contract (README) -----------------------------------------------
 contract.export_all(
     {
@@ -159,5 +185,12 @@ contract.export_all(
             {"name": f"{prefix}-{n.slug}", "role": n.role, "key": n.key, "ip": str(n.address)} for n in plan
         ]
         + [{"name": f"{prefix}-vip", "role": "vip", "key": "public", "ip": str(net.vip)}],
+        "externalNetworkId": platform.external_network_id,
+        "externalNetworkName": platform.external_network_name,
+        "externalSubnetId": platform.external_subnet_id,
+        "routableAddressScopeId": platform.address_scope_id,
+        "flavorIds": platform.flavor_ids,
+        "tenantProjectIds": platform.project_ids,
+        "tenantNetworkIds": {name: t.network_ids for name, t in tenants.items()},
     }
 )

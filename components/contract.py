@@ -44,6 +44,14 @@ OUTPUTS: dict[str, str] = {
     "omsIp": "Address of the OpenStack Management Server.",
     "nodeIps": "Plane node addresses by role: {role: [ip, ...]} in plan order.",
     "ipPlan": "The resolved management IP plan: [{name, role, key, ip}] including the VIP.",
+    "externalNetworkId": "OpenStack ID of the Tier-0 backed external network (router gateways, FIPs).",
+    "externalNetworkName": "Name of the external network (the floating IP pool tenants ask for).",
+    "externalSubnetId": "OpenStack ID of the external subnet.",
+    "routableAddressScopeId": "Shared address scope of the external subnet: BGP-advertised tenant "
+    "subnets are drawn from a pool in it.",
+    "flavorIds": "NFV flavors: {flavor name: flavor ID}.",
+    "tenantProjectIds": "Tenant projects: {tenant name: Keystone project ID} (selfService ones too).",
+    "tenantNetworkIds": "Platform-managed tenant networks: {tenant: {network: ID}}.",
 }
 
 

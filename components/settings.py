@@ -225,14 +225,298 @@ class NodeSize(_Section):
     disk_gb: int = Field(ge=20, le=65536)
 
 
+class ExternalNetwork(_Section):
+    """The provider (external) network VIO backs with the Tier-0: router gateways and floating IPs."""
+
+    name: Label = Field(default="ext-net", description="OpenStack name; tenants pick floating IPs by it.")
+    cidr: IPv4Network = Field(description="Routable subnet on the Tier-0 side (floating IPs, router gateways).")
+    gateway: IPv4Address = Field(description="Next hop of the external subnet (held by the Tier-0).")
+    floating_pool: IpRange = Field(description="Addresses OpenStack hands out as floating IPs and gateways.")
+    dns: list[IPv4Address] = Field(default_factory=list)
+
+
+#: A flavor extra spec VIO's compute driver reads: what values it takes and whether a VIO document says so.
+@dataclass(frozen=True)
+class ExtraSpecRule:
+    expected: str
+    accepts: Any  # callable str -> bool
+    confirmed: bool
+
+
+def _ints(low: int, high: int) -> Any:
+    return lambda v: v.lstrip("-").isdigit() and low <= int(v) <= high
+
+
+def _one_of(*values: str) -> Any:
+    return lambda v: v in values
+
+
+def _numa_extra_config(value: str) -> bool:
+    import json
+
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return False
+    return (
+        isinstance(parsed, dict)
+        and set(parsed) == {"numa.nodeAffinity"}
+        and all(p.strip().isdigit() for p in str(parsed["numa.nodeAffinity"]).split(","))
+    )
+
+
+#: The allow-list of flavor extra specs. `confirmed`: listed in VIO's "Flavor Extra Specs" documentation
+#: (vmware:extra_config with numa.nodeAffinity in the Carrier Edition docs). The others are used in the
+#: field but not confirmed by a VIO document: vmware:latency_sensitivity_level comes from OSM's VIO
+#: connector, quota:memory_reservation_percent and hw:mem_page_size from upstream Nova (README).
+FLAVOR_EXTRA_SPECS: Mapping[str, ExtraSpecRule] = {
+    "quota:cpu_reservation_percent": ExtraSpecRule("an integer 0-100", _ints(0, 100), True),
+    "quota:cpu_limit": ExtraSpecRule("MHz as an integer, -1 for unlimited", _ints(-1, 10**7), True),
+    "quota:cpu_shares_level": ExtraSpecRule("low, normal or high", _one_of("low", "normal", "high"), True),
+    "quota:disk_io_limit": ExtraSpecRule("IOPS as an integer, -1 for unlimited", _ints(-1, 10**7), True),
+    "quota:disk_io_reservation": ExtraSpecRule("IOPS as an integer", _ints(0, 10**7), True),
+    "quota:disk_io_shares_level": ExtraSpecRule(
+        "low, normal, high or custom", _one_of("low", "normal", "high", "custom"), True
+    ),
+    "quota:disk_io_shares_share": ExtraSpecRule("an integer share count", _ints(0, 10**6), True),
+    "hw:vifs_multi_thread": ExtraSpecRule("true or false", _one_of("true", "false"), True),
+    "vmware:extra_config": ExtraSpecRule(
+        'JSON {"numa.nodeAffinity": "<node>[,<node>...]"}', _numa_extra_config, True
+    ),
+    "vmware:latency_sensitivity_level": ExtraSpecRule("high", _one_of("high"), False),
+    "quota:memory_reservation_percent": ExtraSpecRule("an integer 0-100", _ints(0, 100), False),
+    "hw:mem_page_size": ExtraSpecRule(
+        "small, large, any, 2MB or 1GB", _one_of("small", "large", "any", "2MB", "1GB"), False
+    ),
+}
+
+
+class Flavor(_Section):
+    """A Nova flavor for VNF workloads; extra specs are checked against `FLAVOR_EXTRA_SPECS`."""
+
+    name: Label
+    vcpus: int = Field(ge=1, le=128)
+    ram_mb: int = Field(ge=512, le=6291456)
+    disk_gb: int = Field(default=0, ge=0, le=65536, description="Root disk; 0 boots from the image's size.")
+    public: bool = True
+    extra_specs: dict[str, str | int | bool] = Field(default_factory=dict)
+
+    def specs(self) -> dict[str, str]:
+        """Extra specs as Nova stores them: strings, booleans lower-case."""
+        return {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in self.extra_specs.items()}
+
+
+Quota = Annotated[int, Field(ge=-1, description="-1 is unlimited.")]
+
+
+class ComputeQuota(_Section):
+    instances: Quota = 10
+    cores: Quota = 20
+    ram_mb: Quota = 51200
+
+
+class NetworkQuota(_Section):
+    networks: Quota = 10
+    subnets: Quota = 10
+    ports: Quota = 50
+    routers: Quota = 1
+    floating_ips: Quota = 10
+    security_groups: Quota = 10
+    security_group_rules: Quota = 100
+
+
+class TenantQuotas(_Section):
+    compute: ComputeQuota = Field(default_factory=ComputeQuota)
+    network: NetworkQuota = Field(default_factory=NetworkQuota)
+
+
+class RoleAssignment(_Section):
+    """A Keystone role on the tenant's project for an existing user or group (exactly one of them)."""
+
+    role: Name
+    user: Name | None = None
+    group: Name | None = None
+
+
 class TenantNetworkSpec(_Section):
+    """An East-West overlay network and its subnet."""
+
     name: Label
     cidr: IPv4Network
+    gateway: IPv4Address | None = Field(default=None, description="Default: the first host address.")
+    dhcp: bool = True
+    dns: list[IPv4Address] = Field(default_factory=list)
+    allocation_pools: list[IpRange] = Field(
+        default_factory=list, description="DHCP/auto-assigned ranges; default: the whole subnet but the gateway."
+    )
+    routed: bool = Field(default=True, description="Attach the subnet to the tenant router.")
+
+    def gateway_ip(self) -> IPv4Address:
+        return self.gateway or next(self.cidr.hosts())
+
+
+#: Ports as YAML writes them: 5060, "5060" or a range "16384-32767".
+Ports = int | str | None
+
+
+class StaticRoute(_Section):
+    name: Label
+    destination: IPv4Network
+    next_hop: IPv4Address
+
+
+class TenantRouter(_Section):
+    """The tenant's router: North-South through the external network, with or without SNAT."""
+
+    external_gateway: bool = True
+    snat: bool = True
+    routes: list[StaticRoute] = Field(default_factory=list)
+
+
+class PortForward(_Section):
+    """DNAT: `externalPort` on the floating IP to `address:internalPort` on a tenant network."""
+
+    name: Label
+    protocol: Literal["tcp", "udp"]
+    external_port: Port
+    internal_port: Port
+    network: Label
+    address: IPv4Address
+
+
+class FloatingIpSpec(_Section):
+    name: Label
+    port_forwards: list[PortForward] = Field(default_factory=list)
+
+
+class SecurityRule(_Section):
+    """A security group rule. Ingress needs an explicit remote: nothing is open to the world by default."""
+
+    name: Label
+    direction: Literal["ingress", "egress"]
+    protocol: Literal["tcp", "udp", "sctp", "icmp", "any"]
+    ports: Ports = None
+    remote_cidr: IPv4Network | None = None
+    remote_group: Label | None = None
+
+
+class SecurityGroupSpec(_Section):
+    name: Label
+    description: str = ""
+    rules: list[SecurityRule] = Field(default_factory=list)
+
+
+class FirewallRuleSpec(_Section):
+    name: Label
+    action: Literal["allow", "deny", "reject"]
+    protocol: Literal["tcp", "udp", "icmp", "any"] = "any"
+    source: IPv4Network | None = None
+    destination: IPv4Network | None = None
+    destination_ports: Ports = None
+
+
+class TenantFirewall(_Section):
+    """FWaaS v2 on the router's interfaces; rules apply in order, anything unmatched is denied."""
+
+    networks: list[Label] = Field(default_factory=list, description="Default: every routed network.")
+    ingress: list[FirewallRuleSpec] = Field(default_factory=list)
+    egress: list[FirewallRuleSpec] = Field(default_factory=list)
+
+
+class TenantBgpPeer(_Section):
+    name: Label
+    address: IPv4Address
+    remote_as: AsNumber
+
+
+class TenantBgp(_Section):
+    """Advertise the tenant's prefixes (and floating IPs) to peers through a Neutron BGP speaker."""
+
+    local_as: AsNumber
+    peers: list[TenantBgpPeer] = Field(min_length=1)
+    advertise_tenant_networks: bool = True
+    advertise_floating_ips: bool = True
+
+
+class LbMember(_Section):
+    name: Label
+    address: IPv4Address
+    port: Port
+    weight: int = Field(default=1, ge=0, le=256)
+
+
+class HealthMonitor(_Section):
+    type: Literal["PING", "TCP", "HTTP", "HTTPS", "UDP-CONNECT"]
+    delay: int = Field(default=5, ge=1, le=3600, description="Seconds between probes.")
+    timeout: int = Field(default=3, ge=1, le=3600, description="Seconds a probe may take (<= delay).")
+    max_retries: int = Field(default=3, ge=1, le=10)
+    url_path: str | None = None
+    expected_codes: str | None = None
+
+
+class LbListener(_Section):
+    name: Label
+    protocol: Literal["TCP", "UDP", "HTTP", "HTTPS"]
+    port: Port
+    method: Literal["ROUND_ROBIN", "LEAST_CONNECTIONS", "SOURCE_IP"] = "ROUND_ROBIN"
+    members: list[LbMember] = Field(min_length=1)
+    monitor: HealthMonitor
+
+
+class LoadBalancerSpec(_Section):
+    """An Octavia load balancer with its VIP on a tenant network; one pool per listener."""
+
+    name: Label
+    network: Label
+    vip_address: IPv4Address | None = None
+    listeners: list[LbListener] = Field(min_length=1)
 
 
 class TenantSpec(_Section):
+    """A tenant: its project, quotas and roles (platform) and its networks and services."""
+
     name: Label
+    description: str = ""
+    self_service: bool = Field(
+        default=False,
+        description="The tenant's own stack (examples/tenant-stack) owns its networks; the platform "
+        "creates only the project, quotas and roles.",
+    )
+    quotas: TenantQuotas = Field(default_factory=TenantQuotas)
+    role_assignments: list[RoleAssignment] = Field(default_factory=list)
     networks: list[TenantNetworkSpec] = Field(default_factory=list)
+    router: TenantRouter | None = None
+    floating_ips: list[FloatingIpSpec] = Field(default_factory=list)
+    security_groups: list[SecurityGroupSpec] = Field(default_factory=list)
+    firewall: TenantFirewall | None = None
+    bgp: TenantBgp | None = None
+    load_balancers: list[LoadBalancerSpec] = Field(default_factory=list)
+
+    def owns_networking(self) -> bool:
+        return bool(
+            self.networks or self.router or self.floating_ips or self.security_groups
+            or self.firewall or self.bgp or self.load_balancers
+        )
+
+
+class TenantOpenStack(_Section):
+    """How a tenant's own stack signs in to VIO. The password is the secret `tenantOpenstackPassword`."""
+
+    username: Name
+    user_domain: Name = "Default"
+    project_domain: Name = "Default"
+    region: Name = "nova"
+    insecure: bool = False
+
+
+class TenantStackSettings(_Section):
+    """Config of a tenant's own stack (examples/tenant-stack): which platform, which tenant, what to build."""
+
+    platform_stack: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+){0,2}$")] = Field(
+        description="The platform stack as `<org>/<project>/<stack>`."
+    )
+    tenant: TenantSpec
+    tenant_openstack: TenantOpenStack
 
 
 class Settings(_Section):
@@ -249,6 +533,8 @@ class Settings(_Section):
     templates: Templates
     sizing: dict[ipplan.Role, NodeSize] = Field(default_factory=dict)
     tenants: list[TenantSpec] = Field(default_factory=list)
+    external_network: ExternalNetwork | None = None
+    flavors: list[Flavor] = Field(default_factory=list)
 
     def node_size(self, role: ipplan.Role) -> NodeSize:
         """The configured size of a role, else VIO's published figure (see `DEFAULT_SIZING`)."""
@@ -281,6 +567,8 @@ _SECTIONS: tuple[tuple[str, str, Any, bool], ...] = (
     ("templates", "templates", Templates, True),
     ("sizing", "sizing", dict[ipplan.Role, NodeSize], False),
     ("tenants", "tenants", list[TenantSpec], False),
+    ("externalNetwork", "external_network", ExternalNetwork, False),
+    ("flavors", "flavors", list[Flavor], False),
 )
 KNOWN_KEYS: frozenset[str] = frozenset(k for k, *_ in _SECTIONS) | frozenset(CREDENTIAL_KEYS)
 
@@ -395,7 +683,10 @@ def _duplicates(items: Iterable[str]) -> list[tuple[int, str]]:
 
 
 def _tenant_problems(
-    tenants: list[TenantSpec], management: ManagementNetwork | None
+    tenants: list[TenantSpec],
+    management: ManagementNetwork | None,
+    external: ExternalNetwork | None = None,
+    external_known: bool = True,
 ) -> list[Problem]:
     out: list[Problem] = []
     for i, dup in _duplicates(t.name for t in tenants):
@@ -403,7 +694,10 @@ def _tenant_problems(
     owners: list[tuple[str, IPv4Network]] = []
     if management is not None:
         owners.append(("managementNetwork.cidr", management.cidr))
+    if external is not None:
+        owners.append(("externalNetwork.cidr", external.cidr))
     for ti, tenant in enumerate(tenants):
+        out += _tenant_spec_problems(f"tenants[{ti}]", tenant, external, external_known)
         for ni, dup in _duplicates(n.name for n in tenant.networks):
             out.append(
                 Problem(f"tenants[{ti}].networks[{ni}].name", f"network {dup!r} is defined twice in tenant {tenant.name!r}")
@@ -414,6 +708,244 @@ def _tenant_problems(
             if clash is not None:
                 out.append(Problem(key, f"{network.cidr} overlaps {clash} {dict(owners)[clash]}"))
             owners.append((f"{key} ({tenant.name}/{network.name})", network.cidr))
+    return out
+
+
+def port_range(value: int | str | None) -> tuple[int, int] | None:
+    """`5060` / `"5060"` -> (5060, 5060); `"16384-32767"` -> (16384, 32767); None -> None (all ports).
+
+    Raises ValueError naming the fix when the value is not a port or an ascending range of ports.
+    """
+    if value is None:
+        return None
+    text = str(value).strip()
+    low, sep, high = text.partition("-")
+    if not low.strip().isdigit() or (sep and not high.strip().isdigit()):
+        raise ValueError(f"{value!r} is not a port or a range like 16384-32767")
+    lo, hi = int(low), int(high) if sep else int(low)
+    if not (1 <= lo <= 65535 and 1 <= hi <= 65535):
+        raise ValueError(f"{value!r}: ports are 1-65535")
+    if lo > hi:
+        raise ValueError(f"{value!r}: the range is reversed; write {hi}-{lo}")
+    return lo, hi
+
+
+def _external_problems(ext: ExternalNetwork, management: ManagementNetwork | None) -> list[Problem]:
+    key, out = "externalNetwork", []
+    out += _address_problems(key, ext.cidr, ext.gateway, [ext.floating_pool], "floatingPool")
+    if management is not None and management.cidr.overlaps(ext.cidr):
+        out.append(Problem(f"{key}.cidr", f"{ext.cidr} overlaps managementNetwork.cidr {management.cidr}"))
+    return out
+
+
+def _address_problems(
+    key: str, cidr: IPv4Network, gateway: IPv4Address | None, pools: list[IpRange], pool_key: str
+) -> list[Problem]:
+    """Gateway and pools inside the subnet, usable, ascending, disjoint, and pools clear of the gateway."""
+    out: list[Problem] = []
+    reserved = (cidr.network_address, cidr.broadcast_address) if cidr.prefixlen < 31 else ()
+    if gateway is not None:
+        if gateway not in cidr:
+            out.append(Problem(f"{key}.gateway", f"{gateway} is outside {cidr}; use an address in it, e.g. {next(cidr.hosts())}"))
+        elif gateway in reserved:
+            out.append(Problem(f"{key}.gateway", f"{gateway} is the network or broadcast address of {cidr}"))
+    spans: list[tuple[int, IpRange]] = []
+    for i, pool in enumerate(pools):
+        pkey = f"{key}.{pool_key}" if pool_key == "floatingPool" else f"{key}.{pool_key}[{i}]"
+        bad = [str(a) for a in (pool.start, pool.end) if a not in cidr or a in reserved]
+        if bad:
+            out.append(Problem(pkey, f"{', '.join(bad)} is not a usable address of {cidr}"))
+            continue
+        if pool.start > pool.end:
+            out.append(Problem(pkey, f"start {pool.start} is after end {pool.end}; swap them"))
+            continue
+        if gateway is not None and pool.start <= gateway <= pool.end:
+            out.append(Problem(pkey, f"{pool.start}-{pool.end} contains the gateway {gateway}; leave it out"))
+        for j, other in spans:
+            if pool.start <= other.end and other.start <= pool.end:
+                out.append(Problem(pkey, f"{pool.start}-{pool.end} overlaps {pool_key}[{j}] {other.start}-{other.end}"))
+        spans.append((i, pool))
+    return out
+
+
+def _ports_problem(key: str, protocol: str, ports: Ports) -> Problem | None:
+    try:
+        port_range(ports)
+    except ValueError as exc:
+        return Problem(key, str(exc))
+    if ports is not None and protocol not in {"tcp", "udp", "sctp"}:
+        return Problem(key, f"{ports!r}: ports apply to tcp, udp and sctp only, not {protocol!r}; remove them")
+    return None
+
+
+def _tenant_spec_problems(
+    key: str, tenant: TenantSpec, external: ExternalNetwork | None, external_known: bool = True
+) -> list[Problem]:
+    """Everything inside one tenant: addressing, references between its parts, safe defaults.
+
+    `external_known` is False in a tenant's own stack, where the external network comes from the platform.
+    """
+    out: list[Problem] = []
+    nets = {n.name: n for n in tenant.networks}
+    routed = {n.name: n for n in tenant.networks if n.routed}
+    router = tenant.router
+    north_south = router is not None and router.external_gateway
+    if tenant.self_service and tenant.owns_networking() and external_known:
+        out.append(Problem(key, f"tenant {tenant.name!r} is selfService: its networks belong in its own "
+                                "stack (examples/tenant-stack); remove them here or set selfService: false"))
+    for i, ra in enumerate(tenant.role_assignments):
+        if (ra.user is None) == (ra.group is None):
+            out.append(Problem(f"{key}.roleAssignments[{i}]", "set exactly one of user or group"))
+
+    for i, net in enumerate(tenant.networks):
+        nkey = f"{key}.networks[{i}]"
+        out += _address_problems(nkey, net.cidr, net.gateway_ip(), net.allocation_pools, "allocationPools")
+
+    if router is not None:
+        if router.external_gateway and external is None and external_known:
+            out.append(Problem(f"{key}.router.externalGateway",
+                               "needs vio-nfv:externalNetwork (the Tier-0 backed network); define it or set false"))
+        for i, dup in _duplicates(r.name for r in router.routes):
+            out.append(Problem(f"{key}.router.routes[{i}].name", f"route {dup!r} is defined twice"))
+        for i, route in enumerate(router.routes):
+            rkey = f"{key}.router.routes[{i}]"
+            if not any(route.next_hop in n.cidr for n in routed.values()):
+                out.append(Problem(f"{rkey}.nextHop", f"{route.next_hop} is on no routed network of "
+                                   f"{tenant.name!r} ({', '.join(str(n.cidr) for n in routed.values()) or 'none'})"))
+            clash = next((n for n in tenant.networks if n.cidr.overlaps(route.destination)), None)
+            if clash is not None:
+                out.append(Problem(f"{rkey}.destination", f"{route.destination} overlaps the tenant's own "
+                                   f"network {clash.name!r} {clash.cidr}; it is reachable without a route"))
+
+    def routed_address(fkey: str, net_name: str, address: IPv4Address, what: str) -> None:
+        if net_name not in nets:
+            out.append(Problem(f"{fkey}.network", f"{net_name!r} is not a network of tenant {tenant.name!r}"))
+            return
+        net = nets[net_name]
+        if address not in net.cidr or address in (net.cidr.network_address, net.cidr.broadcast_address):
+            out.append(Problem(f"{fkey}.{what}", f"{address} is not a usable address of {net_name} {net.cidr}"))
+        elif address == net.gateway_ip():
+            out.append(Problem(f"{fkey}.{what}", f"{address} is the gateway of {net_name}"))
+
+    for i, dup in _duplicates(f.name for f in tenant.floating_ips):
+        out.append(Problem(f"{key}.floatingIps[{i}].name", f"floating IP {dup!r} is defined twice"))
+    if tenant.floating_ips and not north_south:
+        out.append(Problem(f"{key}.floatingIps", "floating IPs need a router with externalGateway: true"))
+    for i, fip in enumerate(tenant.floating_ips):
+        for j, dup in _duplicates(pf.name for pf in fip.port_forwards):
+            out.append(Problem(f"{key}.floatingIps[{i}].portForwards[{j}].name", f"{dup!r} is defined twice"))
+        for j, dup in _duplicates(f"{pf.protocol}/{pf.external_port}" for pf in fip.port_forwards):
+            out.append(Problem(f"{key}.floatingIps[{i}].portForwards[{j}].externalPort",
+                               f"{dup} is already forwarded on floating IP {fip.name!r}"))
+        for j, pf in enumerate(fip.port_forwards):
+            pkey = f"{key}.floatingIps[{i}].portForwards[{j}]"
+            routed_address(pkey, pf.network, pf.address, "address")
+            if pf.network in nets and pf.network not in routed:
+                out.append(Problem(f"{pkey}.network", f"{pf.network!r} is not routed; DNAT needs it on the router"))
+
+    groups = {g.name for g in tenant.security_groups}
+    for i, dup in _duplicates(g.name for g in tenant.security_groups):
+        out.append(Problem(f"{key}.securityGroups[{i}].name", f"security group {dup!r} is defined twice"))
+    for i, group in enumerate(tenant.security_groups):
+        gkey = f"{key}.securityGroups[{i}]"
+        for j, dup in _duplicates(r.name for r in group.rules):
+            out.append(Problem(f"{gkey}.rules[{j}].name", f"rule {dup!r} is defined twice"))
+        for j, rule in enumerate(group.rules):
+            rkey = f"{gkey}.rules[{j}]"
+            problem = _ports_problem(f"{rkey}.ports", rule.protocol, rule.ports)
+            if problem:
+                out.append(problem)
+            if rule.remote_cidr is not None and rule.remote_group is not None:
+                out.append(Problem(rkey, "set remoteCidr or remoteGroup, not both"))
+            if rule.direction == "ingress" and rule.remote_cidr is None and rule.remote_group is None:
+                out.append(Problem(f"{rkey}.remoteCidr", "ingress rules need an explicit source: set remoteCidr "
+                                   "(0.0.0.0/0 only if the world really may connect) or remoteGroup"))
+            if rule.remote_group is not None and rule.remote_group not in groups:
+                out.append(Problem(f"{rkey}.remoteGroup", f"{rule.remote_group!r} is not a security group of "
+                                   f"{tenant.name!r} ({', '.join(sorted(groups))})"))
+
+    if tenant.firewall is not None:
+        fw, fkey = tenant.firewall, f"{key}.firewall"
+        if router is None:
+            out.append(Problem(fkey, "FWaaS sits on router ports: define tenants[].router or remove firewall"))
+        for i, name in enumerate(fw.networks):
+            if name not in routed:
+                out.append(Problem(f"{fkey}.networks[{i}]", f"{name!r} is not a routed network of {tenant.name!r}"))
+        for direction in ("ingress", "egress"):
+            rules = getattr(fw, direction)
+            for i, dup in _duplicates(r.name for r in rules):
+                out.append(Problem(f"{fkey}.{direction}[{i}].name", f"rule {dup!r} is defined twice"))
+            for i, rule in enumerate(rules):
+                problem = _ports_problem(f"{fkey}.{direction}[{i}].destinationPorts", rule.protocol, rule.destination_ports)
+                if problem:
+                    out.append(problem)
+
+    if tenant.bgp is not None:
+        bgp, bkey = tenant.bgp, f"{key}.bgp"
+        if not north_south:
+            out.append(Problem(bkey, "the BGP speaker advertises via the external network: needs a router "
+                                     "with externalGateway: true"))
+        for i, dup in _duplicates(p.name for p in bgp.peers):
+            out.append(Problem(f"{bkey}.peers[{i}].name", f"peer {dup!r} is defined twice"))
+        for i, dup in _duplicates(str(p.address) for p in bgp.peers):
+            out.append(Problem(f"{bkey}.peers[{i}].address", f"peer address {dup} is listed twice"))
+        for i, peer in enumerate(bgp.peers):
+            if peer.remote_as == bgp.local_as:
+                out.append(Problem(f"{bkey}.peers[{i}].remoteAs", f"{peer.remote_as} equals localAs; the "
+                                   "speaker peers over eBGP, use the peer's own AS"))
+
+    for i, dup in _duplicates(lb.name for lb in tenant.load_balancers):
+        out.append(Problem(f"{key}.loadBalancers[{i}].name", f"load balancer {dup!r} is defined twice"))
+    for i, lb in enumerate(tenant.load_balancers):
+        lkey = f"{key}.loadBalancers[{i}]"
+        if lb.vip_address is not None:
+            routed_address(lkey, lb.network, lb.vip_address, "vipAddress")
+        elif lb.network not in nets:
+            out.append(Problem(f"{lkey}.network", f"{lb.network!r} is not a network of tenant {tenant.name!r}"))
+        for j, dup in _duplicates(x.name for x in lb.listeners):
+            out.append(Problem(f"{lkey}.listeners[{j}].name", f"listener {dup!r} is defined twice"))
+        for j, dup in _duplicates(f"{x.protocol}/{x.port}" for x in lb.listeners):
+            out.append(Problem(f"{lkey}.listeners[{j}].port", f"{dup} is already a listener of {lb.name!r}"))
+        for j, listener in enumerate(lb.listeners):
+            xkey, mon = f"{lkey}.listeners[{j}]", listener.monitor
+            for k, dup in _duplicates(m.name for m in listener.members):
+                out.append(Problem(f"{xkey}.members[{k}].name", f"member {dup!r} is defined twice"))
+            for k, member in enumerate(listener.members):
+                if not any(member.address in n.cidr for n in tenant.networks):
+                    out.append(Problem(f"{xkey}.members[{k}].address",
+                                       f"{member.address} is on no network of tenant {tenant.name!r}"))
+            if mon.timeout > mon.delay:
+                out.append(Problem(f"{xkey}.monitor.timeout", f"{mon.timeout}s exceeds delay {mon.delay}s; "
+                                   "a probe must finish before the next starts"))
+            http = mon.type in {"HTTP", "HTTPS"}
+            if mon.url_path is not None and (not http or not mon.url_path.startswith("/")):
+                out.append(Problem(f"{xkey}.monitor.urlPath", f"{mon.url_path!r}: only for HTTP(S) monitors, "
+                                   "and it starts with '/'"))
+            if mon.type == "UDP-CONNECT" and listener.protocol != "UDP":
+                out.append(Problem(f"{xkey}.monitor.type", f"UDP-CONNECT cannot check a {listener.protocol} "
+                                   "pool; use TCP, HTTP or HTTPS"))
+    return out
+
+
+def _flavor_problems(flavors: list[Flavor]) -> list[Problem]:
+    out: list[Problem] = []
+    for i, dup in _duplicates(f.name for f in flavors):
+        out.append(Problem(f"flavors[{i}].name", f"flavor {dup!r} is defined twice"))
+    for i, flavor in enumerate(flavors):
+        fkey = f"flavors[{i}].extraSpecs"
+        specs = flavor.specs()
+        for spec, value in specs.items():
+            rule = FLAVOR_EXTRA_SPECS.get(spec)
+            if rule is None:
+                out.append(Problem(f"{fkey}.{spec}", f"unknown extra spec (value {value!r}); allowed: "
+                                   f"{', '.join(sorted(FLAVOR_EXTRA_SPECS))}"))
+            elif not rule.accepts(value):
+                out.append(Problem(f"{fkey}.{spec}", f"{value!r} is not {rule.expected}"))
+        if specs.get("vmware:latency_sensitivity_level") == "high":
+            for needed in ("quota:cpu_reservation_percent", "quota:memory_reservation_percent"):
+                if specs.get(needed) != "100":
+                    out.append(Problem(f"{fkey}.{needed}", f"{specs.get(needed)!r}: latency sensitivity 'high' "
+                                       "needs full reservations; set it to 100"))
     return out
 
 
@@ -567,8 +1099,14 @@ def parse(raw: Mapping[str, Any], present_credentials: Iterable[str] = CREDENTIA
         problems += _layout_problems(values.get("pod_layout", "two-pod"), resource)
     if network is not None and resource is not None:
         problems += _network_problems(network, topology, len(resource.compute_clusters))
+    external: ExternalNetwork | None = values.get("external_network")
+    if external is not None:
+        problems += _external_problems(external, network)
     if "tenants" in values:
-        problems += _tenant_problems(values["tenants"], network)
+        # An externalNetwork that failed to parse is reported already; do not add "needs externalNetwork".
+        known = external is not None or raw.get("externalNetwork") is None
+        problems += _tenant_problems(values["tenants"], network, external, known)
+    problems += _flavor_problems(values.get("flavors", []))
     if "nsx" in values:
         problems += _tier0_problems(values["nsx"].tier0)
 
@@ -623,3 +1161,54 @@ def load(config: pulumi.Config | None = None) -> tuple[Settings, Credentials]:
         bgp_neighbor_password=secrets["bgpNeighborPassword"],
     )
 
+
+#: Keys of a tenant's own stack (examples/tenant-stack), same `vio-nfv` namespace as the platform.
+TENANT_STACK_CREDENTIAL_KEYS: tuple[str, ...] = ("tenantOpenstackPassword",)
+_TENANT_STACK_SECTIONS: tuple[tuple[str, str, Any], ...] = (
+    ("platformStack", "platform_stack", TenantStackSettings.model_fields["platform_stack"].annotation),
+    ("tenant", "tenant", TenantSpec),
+    ("tenantOpenstack", "tenant_openstack", TenantOpenStack),
+)
+
+
+def parse_tenant_stack(
+    raw: Mapping[str, Any], present_credentials: Iterable[str] = TENANT_STACK_CREDENTIAL_KEYS
+) -> TenantStackSettings:
+    """Validate a tenant stack's config (the tenant spec gets the same rules as in the platform)."""
+    problems: list[Problem] = []
+    for key in TENANT_STACK_CREDENTIAL_KEYS:
+        if key not in set(present_credentials):
+            problems.append(Problem(key, f"is required; set it with `pulumi config set --secret {NAMESPACE}:{key} ...`"))
+    known = {k for k, *_ in _TENANT_STACK_SECTIONS} | set(TENANT_STACK_CREDENTIAL_KEYS)
+    for key in sorted(set(raw) - known):
+        problems.append(Problem(key, "unknown key; a tenant stack takes platformStack, tenant, tenantOpenstack"))
+    values: dict[str, Any] = {}
+    for key, attr, kind in _TENANT_STACK_SECTIONS:
+        if raw.get(key) is None:
+            problems.append(Problem(key, "is required"))
+            continue
+        parsed = _parse_section(key, kind, raw[key], problems)
+        if parsed is not None:
+            values[attr] = parsed
+    if "tenant" in values:
+        problems += _tenant_spec_problems("tenant", values["tenant"], None, external_known=False)
+    if problems:
+        raise ConfigError(problems)
+    return TenantStackSettings.model_validate(values)
+
+
+def load_tenant_stack(config: pulumi.Config | None = None) -> tuple[TenantStackSettings, pulumi.Output[str]]:
+    """Read and validate a tenant stack's config; returns the settings and the tenant's secret password."""
+    config = config or pulumi.Config(NAMESPACE)
+    known = {k for k, *_ in _TENANT_STACK_SECTIONS} | set(TENANT_STACK_CREDENTIAL_KEYS)
+    raw: dict[str, Any] = {k: config.get(k) for k in _namespace_keys() - known}
+    for key, *_ in _TENANT_STACK_SECTIONS:
+        try:
+            value = config.get_object(key)
+        except Exception:  # noqa: BLE001 - a scalar key set without JSON quoting
+            value = config.get(key)
+        if value is not None:
+            raw[key] = value
+    present = [k for k in TENANT_STACK_CREDENTIAL_KEYS if config.get_secret(k) is not None]
+    settings = parse_tenant_stack(raw, present)
+    return settings, config.require_secret("tenantOpenstackPassword")

@@ -1,0 +1,640 @@
+"""A tenant's networking on VIO: East-West overlays, North-South router, DNAT, security, FWaaS, BGP, LBs.
+
+Used by the platform stack (admin credentials, resources placed in the tenant's project with
+`project_id`) and by a tenant's own stack (examples/tenant-stack, the tenant's credentials, no
+`project_id`: Neutron places resources in the project the credentials are scoped to).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv4Network
+from typing import TYPE_CHECKING
+
+import pulumi
+import pulumi_openstack as openstack
+
+if TYPE_CHECKING:
+    from components.settings import TenantSpec
+
+
+@dataclass(frozen=True)
+class NetworkArgs:
+    name: str
+    cidr: IPv4Network
+    gateway: IPv4Address
+    dhcp: bool = True
+    dns: Sequence[IPv4Address] = ()
+    allocation_pools: Sequence[tuple[IPv4Address, IPv4Address]] = ()
+    routed: bool = True
+
+
+@dataclass(frozen=True)
+class RouteArgs:
+    name: str
+    destination: IPv4Network
+    next_hop: IPv4Address
+
+
+@dataclass(frozen=True)
+class RouterArgs:
+    external_gateway: bool = True
+    snat: bool = True
+    routes: Sequence[RouteArgs] = ()
+
+
+@dataclass(frozen=True)
+class PortForwardArgs:
+    name: str
+    protocol: str  # tcp | udp
+    external_port: int
+    internal_port: int
+    network: str
+    address: IPv4Address
+
+
+@dataclass(frozen=True)
+class FloatingIpArgs:
+    name: str
+    port_forwards: Sequence[PortForwardArgs] = ()
+
+
+@dataclass(frozen=True)
+class SecurityRuleArgs:
+    """`ports` is (min, max) or None for all; `protocol` "any" means every protocol."""
+
+    name: str
+    direction: str
+    protocol: str
+    ports: tuple[int, int] | None = None
+    remote_cidr: IPv4Network | None = None
+    remote_group: str | None = None
+
+
+@dataclass(frozen=True)
+class SecurityGroupArgs:
+    name: str
+    description: str = ""
+    rules: Sequence[SecurityRuleArgs] = ()
+
+
+@dataclass(frozen=True)
+class FirewallRuleArgs:
+    name: str
+    action: str  # allow | deny | reject
+    protocol: str = "any"
+    source: IPv4Network | None = None
+    destination: IPv4Network | None = None
+    destination_ports: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class FirewallArgs:
+    """FWaaS v2 group on the router ports of `networks` (empty: every routed network)."""
+
+    networks: Sequence[str] = ()
+    ingress: Sequence[FirewallRuleArgs] = ()
+    egress: Sequence[FirewallRuleArgs] = ()
+
+
+@dataclass(frozen=True)
+class BgpPeerArgs:
+    name: str
+    address: IPv4Address
+    remote_as: int
+
+
+@dataclass(frozen=True)
+class BgpArgs:
+    local_as: int
+    peers: Sequence[BgpPeerArgs]
+    advertise_tenant_networks: bool = True
+    advertise_floating_ips: bool = True
+
+
+@dataclass(frozen=True)
+class MemberArgs:
+    name: str
+    address: IPv4Address
+    port: int
+    weight: int = 1
+
+
+@dataclass(frozen=True)
+class MonitorArgs:
+    type: str
+    delay: int = 5
+    timeout: int = 3
+    max_retries: int = 3
+    url_path: str | None = None
+    expected_codes: str | None = None
+
+
+@dataclass(frozen=True)
+class ListenerArgs:
+    name: str
+    protocol: str
+    port: int
+    members: Sequence[MemberArgs]
+    monitor: MonitorArgs
+    method: str = "ROUND_ROBIN"
+
+
+@dataclass(frozen=True)
+class LoadBalancerArgs:
+    name: str
+    network: str
+    listeners: Sequence[ListenerArgs]
+    vip_address: IPv4Address | None = None
+
+
+@dataclass(frozen=True)
+class TenantNetworkArgs:
+    """One tenant's networking, already validated (settings.py checks addressing and references).
+
+    `external_network_id` / `external_network_name`: the platform's Tier-0 backed network (router gateway,
+    floating IP pool, BGP speaker). `project_id`: the tenant's project when an admin creates the resources
+    for it; None in the tenant's own stack. `address_scope_id`: the platform's routable scope; with `bgp`
+    the tenant's subnets are drawn from a pool in it so the speaker may advertise them.
+    """
+
+    tenant: str
+    networks: Sequence[NetworkArgs] = ()
+    router: RouterArgs | None = None
+    floating_ips: Sequence[FloatingIpArgs] = ()
+    security_groups: Sequence[SecurityGroupArgs] = ()
+    firewall: FirewallArgs | None = None
+    bgp: BgpArgs | None = None
+    load_balancers: Sequence[LoadBalancerArgs] = ()
+    external_network_id: pulumi.Input[str] | None = None
+    external_network_name: pulumi.Input[str] | None = None
+    address_scope_id: pulumi.Input[str] | None = None
+    project_id: pulumi.Input[str] | None = None
+
+
+#: Neutron's name for "every protocol" is no protocol at all.
+def _protocol(protocol: str) -> str | None:
+    return None if protocol == "any" else protocol
+
+
+class TenantNetworkStack(pulumi.ComponentResource):
+    """Children, keyed by names from config (never list positions):
+    `{name}-net-{network}`, `{name}-subnet-{network}`, `{name}-router`, `{name}-router-if-{network}`,
+    `{name}-route-{route}`, `{name}-fip-{fip}`, `{name}-dnat-port-{network}-{address}`, `{name}-dnat-{fip}-{forward}`,
+    `{name}-sg-{group}`, `{name}-sg-{group}-rule-{rule}`, `{name}-fw`, `{name}-fw-{ingress|egress}`,
+    `{name}-fw-{direction}-rule-{rule}`, `{name}-subnet-pool`, `{name}-bgp`, `{name}-bgp-peer-{peer}`,
+    `{name}-lb-{lb}`, `{name}-lb-{lb}-listener-{l}`, `{name}-lb-{lb}-pool-{l}`,
+    `{name}-lb-{lb}-member-{l}-{member}`, `{name}-lb-{lb}-monitor-{l}`.
+    """
+
+    network_ids: dict[str, pulumi.Output[str]]
+    subnet_ids: dict[str, pulumi.Output[str]]
+    router_id: pulumi.Output[str | None]
+    floating_ips: dict[str, pulumi.Output[str]]
+    security_group_ids: dict[str, pulumi.Output[str]]
+    load_balancer_vips: dict[str, pulumi.Output[str]]
+
+    def __init__(self, name: str, args: TenantNetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("vionfv:tenant_network:TenantNetworkStack", name, None, opts)
+        provider = opts.provider if opts else None
+        if provider is None:
+            raise ValueError(f"TenantNetworkStack {name!r}: pass the OpenStack provider in opts")
+        self._child = pulumi.ResourceOptions(parent=self, provider=provider)
+        self._tenant_id = args.project_id
+        self._tenant = args.tenant
+        nets = {n.name: n for n in args.networks}
+
+        pool_id = None
+        if args.bgp is not None and args.address_scope_id is not None:
+            pool_id = openstack.networking.SubnetPool(
+                f"{name}-subnet-pool",
+                name=f"{args.tenant}-routable",
+                prefixes=[str(n.cidr) for n in args.networks],
+                address_scope_id=args.address_scope_id,
+                project_id=self._tenant_id,
+                opts=self._child,
+            ).id
+
+        self.network_ids, self.subnet_ids = {}, {}
+        for net in args.networks:
+            self._network(name, net, pool_id)
+
+        self.router_id = pulumi.Output.from_input(None)
+        interfaces: dict[str, openstack.networking.RouterInterface] = {}
+        if args.router is not None:
+            interfaces = self._router(name, args)
+
+        self.floating_ips = {}
+        self._ports: dict[str, openstack.networking.Port] = {}
+        for fip in args.floating_ips:
+            self._floating_ip(name, fip, args, interfaces)
+
+        groups = {g.name: self._security_group(name, g) for g in args.security_groups}
+        for group in args.security_groups:
+            for rule in group.rules:
+                self._rule(name, group, rule, groups)
+        self.security_group_ids = {k: g.id for k, g in groups.items()}
+
+        if args.firewall is not None and interfaces:
+            self._firewall(name, args.firewall, interfaces)
+        if args.bgp is not None and args.external_network_id is not None:
+            self._bgp(name, args.bgp, args.external_network_id, list(interfaces.values()))
+
+        self.load_balancer_vips = {}
+        for lb in args.load_balancers:
+            self._load_balancer(name, lb, nets)
+
+        self.register_outputs(
+            {
+                "networkIds": self.network_ids,
+                "subnetIds": self.subnet_ids,
+                "routerId": self.router_id,
+                "floatingIps": self.floating_ips,
+                "securityGroupIds": self.security_group_ids,
+                "loadBalancerVips": self.load_balancer_vips,
+            }
+        )
+
+    def _opts(self, *depends_on: pulumi.Resource) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions.merge(self._child, pulumi.ResourceOptions(depends_on=list(depends_on)))
+
+    def _network(self, name: str, net: NetworkArgs, pool_id: pulumi.Input[str] | None) -> None:
+        network = openstack.networking.Network(
+            f"{name}-net-{net.name}", name=net.name, tenant_id=self._tenant_id, opts=self._child
+        )
+        subnet = openstack.networking.Subnet(
+            f"{name}-subnet-{net.name}",
+            name=net.name,
+            network_id=network.id,
+            cidr=str(net.cidr),
+            ip_version=4,
+            gateway_ip=str(net.gateway),
+            enable_dhcp=net.dhcp,
+            dns_nameservers=[str(d) for d in net.dns],
+            allocation_pools=[
+                openstack.networking.SubnetAllocationPoolArgs(start=str(a), end=str(b)) for a, b in net.allocation_pools
+            ],
+            subnetpool_id=pool_id,
+            tenant_id=self._tenant_id,
+            opts=self._child,
+        )
+        self.network_ids[net.name] = network.id
+        self.subnet_ids[net.name] = subnet.id
+
+    def _router(self, name: str, args: TenantNetworkArgs) -> dict[str, openstack.networking.RouterInterface]:
+        spec = args.router
+        assert spec is not None
+        north_south = spec.external_gateway and args.external_network_id is not None
+        router = openstack.networking.Router(
+            f"{name}-router",
+            name=f"{args.tenant}-router",
+            external_network_id=args.external_network_id if north_south else None,
+            # SNAT only means something with a gateway; Neutron rejects enable_snat without one.
+            enable_snat=spec.snat if north_south else None,
+            tenant_id=self._tenant_id,
+            opts=self._child,
+        )
+        self.router_id = router.id
+        interfaces = {
+            net.name: openstack.networking.RouterInterface(
+                f"{name}-router-if-{net.name}",
+                router_id=router.id,
+                subnet_id=self.subnet_ids[net.name],
+                opts=self._child,
+            )
+            for net in args.networks
+            if net.routed
+        }
+        for route in spec.routes:
+            # Neutron refuses a next hop that is not on a subnet already attached to the router.
+            openstack.networking.RouterRoute(
+                f"{name}-route-{route.name}",
+                router_id=router.id,
+                destination_cidr=str(route.destination),
+                next_hop=str(route.next_hop),
+                opts=self._opts(*interfaces.values()),
+            )
+        return interfaces
+
+    def _floating_ip(
+        self,
+        name: str,
+        fip: FloatingIpArgs,
+        args: TenantNetworkArgs,
+        interfaces: dict[str, openstack.networking.RouterInterface],
+    ) -> None:
+        address = openstack.networking.FloatingIp(
+            f"{name}-fip-{fip.name}",
+            pool=args.external_network_name,
+            description=f"{args.tenant}/{fip.name}",
+            tenant_id=self._tenant_id,
+            opts=self._opts(*interfaces.values()),
+        )
+        self.floating_ips[fip.name] = address.address
+        for fwd in fip.port_forwards:
+            port = self._dnat_port(name, fwd)
+            openstack.networking.PortForwardingV2(
+                f"{name}-dnat-{fip.name}-{fwd.name}",
+                floatingip_id=address.id,
+                protocol=fwd.protocol,
+                external_port=fwd.external_port,
+                internal_port=fwd.internal_port,
+                internal_port_id=port.id,
+                internal_ip_address=str(fwd.address),
+                description=f"{fip.name}/{fwd.name}",
+                opts=self._opts(interfaces[fwd.network]),
+            )
+
+    def _dnat_port(self, name: str, fwd: PortForwardArgs) -> openstack.networking.Port:
+        """One port per DNAT target address, shared by every forward to it (a fixed IP has one port).
+
+        The VNF attaches to this pre-created port, so the DNAT target survives instance rebuilds.
+        """
+        key = f"{fwd.network}-{str(fwd.address).replace('.', '-')}"
+        if key not in self._ports:
+            self._ports[key] = openstack.networking.Port(
+                f"{name}-dnat-port-{key}",
+                name=f"dnat-{key}",
+                network_id=self.network_ids[fwd.network],
+                fixed_ips=[
+                    openstack.networking.PortFixedIpArgs(
+                        subnet_id=self.subnet_ids[fwd.network], ip_address=str(fwd.address)
+                    )
+                ],
+                tenant_id=self._tenant_id,
+                opts=self._child,
+            )
+        return self._ports[key]
+
+    def _security_group(self, name: str, group: SecurityGroupArgs) -> openstack.networking.SecGroup:
+        return openstack.networking.SecGroup(
+            f"{name}-sg-{group.name}",
+            name=group.name,
+            description=group.description,
+            tenant_id=self._tenant_id,
+            opts=self._child,
+        )
+
+    def _rule(
+        self,
+        name: str,
+        group: SecurityGroupArgs,
+        rule: SecurityRuleArgs,
+        groups: dict[str, openstack.networking.SecGroup],
+    ) -> None:
+        openstack.networking.SecGroupRule(
+            f"{name}-sg-{group.name}-rule-{rule.name}",
+            security_group_id=groups[group.name].id,
+            description=rule.name,
+            direction=rule.direction,
+            ethertype="IPv4",
+            protocol=_protocol(rule.protocol),
+            port_range_min=rule.ports[0] if rule.ports else None,
+            port_range_max=rule.ports[1] if rule.ports else None,
+            remote_ip_prefix=str(rule.remote_cidr) if rule.remote_cidr else None,
+            remote_group_id=groups[rule.remote_group].id if rule.remote_group else None,
+            tenant_id=self._tenant_id,
+            opts=self._child,
+        )
+
+    def _firewall(
+        self, name: str, fw: FirewallArgs, interfaces: dict[str, openstack.networking.RouterInterface]
+    ) -> None:
+        policies: dict[str, pulumi.Output[str]] = {}
+        for direction in ("ingress", "egress"):
+            rules = [
+                openstack.firewall.RuleV2(
+                    f"{name}-fw-{direction}-rule-{r.name}",
+                    name=r.name,
+                    action=r.action,
+                    protocol=r.protocol,
+                    ip_version=4,
+                    source_ip_address=str(r.source) if r.source else None,
+                    destination_ip_address=str(r.destination) if r.destination else None,
+                    destination_port=(
+                        None
+                        if r.destination_ports is None
+                        else f"{r.destination_ports[0]}:{r.destination_ports[1]}"
+                        if r.destination_ports[0] != r.destination_ports[1]
+                        else str(r.destination_ports[0])
+                    ),
+                    tenant_id=self._tenant_id,
+                    opts=self._child,
+                )
+                for r in getattr(fw, direction)
+            ]
+            # Rule order is the configured order: FWaaS evaluates the policy's list top-down.
+            policies[direction] = openstack.firewall.PolicyV2(
+                f"{name}-fw-{direction}",
+                name=f"{self._tenant}-{direction}",
+                rules=[r.id for r in rules],
+                tenant_id=self._tenant_id,
+                opts=self._child,
+            ).id
+        covered = fw.networks or sorted(interfaces)
+        openstack.firewall.GroupV2(
+            f"{name}-fw",
+            name=f"{self._tenant}-fw",
+            ingress_firewall_policy_id=policies["ingress"],
+            egress_firewall_policy_id=policies["egress"],
+            ports=[interfaces[n].port_id for n in covered],
+            tenant_id=self._tenant_id,
+            opts=self._child,
+        )
+
+    def _bgp(
+        self,
+        name: str,
+        bgp: BgpArgs,
+        external_network_id: pulumi.Input[str],
+        interfaces: list[openstack.networking.RouterInterface],
+    ) -> None:
+        peers = [
+            openstack.networking.BgpPeerV2(
+                f"{name}-bgp-peer-{p.name}",
+                name=p.name,
+                peer_ip=str(p.address),
+                remote_as=p.remote_as,
+                auth_type="none",
+                opts=self._child,
+            )
+            for p in bgp.peers
+        ]
+        # neutron-dynamic-routing: a speaker bound to the gateway network advertises the prefixes of the
+        # routers with a gateway on it (same address scope) and their floating IPs as host routes.
+        openstack.networking.BgpSpeakerV2(
+            f"{name}-bgp",
+            name=f"{self._tenant}-bgp",
+            local_as=bgp.local_as,
+            ip_version=4,
+            networks=[external_network_id],
+            peers=[p.id for p in peers],
+            advertise_tenant_networks=bgp.advertise_tenant_networks,
+            advertise_floating_ip_host_routes=bgp.advertise_floating_ips,
+            opts=self._opts(*interfaces),
+        )
+
+    def _load_balancer(self, name: str, lb: LoadBalancerArgs, nets: dict[str, NetworkArgs]) -> None:
+        prefix = f"{name}-lb-{lb.name}"
+        balancer = openstack.loadbalancer.LoadBalancer(
+            prefix,
+            name=lb.name,
+            vip_subnet_id=self.subnet_ids[lb.network],
+            vip_address=str(lb.vip_address) if lb.vip_address else None,
+            tenant_id=self._tenant_id,
+            opts=self._child,
+        )
+        self.load_balancer_vips[lb.name] = balancer.vip_address
+        for listener in lb.listeners:
+            front = openstack.loadbalancer.Listener(
+                f"{prefix}-listener-{listener.name}",
+                name=listener.name,
+                loadbalancer_id=balancer.id,
+                protocol=listener.protocol,
+                protocol_port=listener.port,
+                tenant_id=self._tenant_id,
+                opts=self._child,
+            )
+            pool = openstack.loadbalancer.Pool(
+                f"{prefix}-pool-{listener.name}",
+                name=listener.name,
+                listener_id=front.id,
+                protocol=listener.protocol,
+                lb_method=listener.method,
+                tenant_id=self._tenant_id,
+                opts=self._child,
+            )
+            for member in listener.members:
+                subnet = next(n.name for n in nets.values() if member.address in n.cidr)
+                openstack.loadbalancer.Member(
+                    f"{prefix}-member-{listener.name}-{member.name}",
+                    name=member.name,
+                    pool_id=pool.id,
+                    address=str(member.address),
+                    protocol_port=member.port,
+                    weight=member.weight,
+                    subnet_id=self.subnet_ids[subnet],
+                    tenant_id=self._tenant_id,
+                    opts=self._child,
+                )
+            mon = listener.monitor
+            openstack.loadbalancer.Monitor(
+                f"{prefix}-monitor-{listener.name}",
+                name=listener.name,
+                pool_id=pool.id,
+                type=mon.type,
+                delay=mon.delay,
+                timeout=mon.timeout,
+                max_retries=mon.max_retries,
+                url_path=mon.url_path,
+                expected_codes=mon.expected_codes,
+                tenant_id=self._tenant_id,
+                opts=self._child,
+            )
+
+
+def args_from_spec(
+    spec: TenantSpec,
+    *,
+    external_network_id: pulumi.Input[str] | None,
+    external_network_name: pulumi.Input[str] | None,
+    address_scope_id: pulumi.Input[str] | None = None,
+    project_id: pulumi.Input[str] | None = None,
+) -> TenantNetworkArgs:
+    """Args from a validated `settings.TenantSpec` (platform config or a tenant stack's config)."""
+    from components.settings import port_range
+
+    router = spec.router
+    fw = spec.firewall
+    bgp = spec.bgp
+    return TenantNetworkArgs(
+        tenant=spec.name,
+        networks=tuple(
+            NetworkArgs(
+                name=n.name,
+                cidr=n.cidr,
+                gateway=n.gateway_ip(),
+                dhcp=n.dhcp,
+                dns=tuple(n.dns),
+                allocation_pools=tuple((p.start, p.end) for p in n.allocation_pools),
+                routed=n.routed,
+            )
+            for n in spec.networks
+        ),
+        router=None
+        if router is None
+        else RouterArgs(
+            external_gateway=router.external_gateway,
+            snat=router.snat,
+            routes=tuple(RouteArgs(r.name, r.destination, r.next_hop) for r in router.routes),
+        ),
+        floating_ips=tuple(
+            FloatingIpArgs(
+                name=f.name,
+                port_forwards=tuple(
+                    PortForwardArgs(p.name, p.protocol, p.external_port, p.internal_port, p.network, p.address)
+                    for p in f.port_forwards
+                ),
+            )
+            for f in spec.floating_ips
+        ),
+        security_groups=tuple(
+            SecurityGroupArgs(
+                name=g.name,
+                description=g.description,
+                rules=tuple(
+                    SecurityRuleArgs(
+                        r.name, r.direction, r.protocol, port_range(r.ports), r.remote_cidr, r.remote_group
+                    )
+                    for r in g.rules
+                ),
+            )
+            for g in spec.security_groups
+        ),
+        firewall=None
+        if fw is None
+        else FirewallArgs(
+            networks=tuple(fw.networks),
+            **{
+                d: tuple(
+                    FirewallRuleArgs(
+                        r.name, r.action, r.protocol, r.source, r.destination, port_range(r.destination_ports)
+                    )
+                    for r in getattr(fw, d)
+                )
+                for d in ("ingress", "egress")
+            },
+        ),
+        bgp=None
+        if bgp is None
+        else BgpArgs(
+            local_as=bgp.local_as,
+            peers=tuple(BgpPeerArgs(p.name, p.address, p.remote_as) for p in bgp.peers),
+            advertise_tenant_networks=bgp.advertise_tenant_networks,
+            advertise_floating_ips=bgp.advertise_floating_ips,
+        ),
+        load_balancers=tuple(
+            LoadBalancerArgs(
+                name=lb.name,
+                network=lb.network,
+                vip_address=lb.vip_address,
+                listeners=tuple(
+                    ListenerArgs(
+                        name=x.name,
+                        protocol=x.protocol,
+                        port=x.port,
+                        method=x.method,
+                        members=tuple(MemberArgs(m.name, m.address, m.port, m.weight) for m in x.members),
+                        monitor=MonitorArgs(**x.monitor.model_dump()),
+                    )
+                    for x in lb.listeners
+                ),
+            )
+            for lb in spec.load_balancers
+        ),
+        external_network_id=external_network_id,
+        external_network_name=external_network_name,
+        address_scope_id=address_scope_id,
+        project_id=project_id,
+    )
