@@ -14,6 +14,7 @@ import argparse
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from pyVmomi import vim
 from pyVmomi.SoapAdapter import SoapStubAdapter
@@ -29,12 +30,12 @@ def naive(endpoint: inv.Endpoint, counter: inv.RoundTripCounter) -> inv.Inventor
     per hop and per property."""
     stub = SoapStubAdapter(host=endpoint.server, port=-endpoint.port, version=inv.API_VERSION)
     counter.attach(stub)
-    content = vim.ServiceInstance("ServiceInstance", stub).RetrieveContent()
+    content: Any = vim.ServiceInstance("ServiceInstance", stub).RetrieveContent()
     content.sessionManager.Login(endpoint.username, endpoint.password)
     dcs, clusters, hosts, datastores, switches, groups, vms = [], [], [], [], [], [], []
 
-    def walk(folder: vim.Folder) -> list[object]:
-        out: list[object] = []
+    def walk(folder: Any) -> list[Any]:
+        out: list[Any] = []
         for child in folder.childEntity:
             out += walk(child) if isinstance(child, vim.Folder) else [child]
         return out
@@ -61,7 +62,8 @@ def naive(endpoint: inv.Endpoint, counter: inv.RoundTripCounter) -> inv.Inventor
             if isinstance(net, vim.DistributedVirtualSwitch):
                 switches.append((dc_name, net.name))
             elif isinstance(net, vim.dvs.DistributedVirtualPortgroup):
-                groups.append(inv.PortGroup(net.name, dc_name, net.config.distributedVirtualSwitch.name))
+                dvs: Any = net.config.distributedVirtualSwitch
+                groups.append(inv.PortGroup(net.name, dc_name, dvs.name))
         for vm in walk(dc.vmFolder):
             guest = vm.guest
             ips = [guest.ipAddress] if guest.ipAddress else []

@@ -374,7 +374,7 @@ def _phase(endpoint: Endpoint, phase: str, options: ConnectOptions) -> Iterator[
     except vmodl.MethodFault as exc:
         raise VcenterError(
             endpoint,
-            f"{where} failed {phase}: {exc.msg or type(exc).__name__}",
+            f"{where} failed {phase}: {getattr(exc, 'msg', None) or type(exc).__name__}",
             f"check that {endpoint.username!r} has read access to the whole inventory",
         ) from None
     except OSError as exc:
@@ -410,7 +410,8 @@ def collect(
     si = vim.ServiceInstance("ServiceInstance", stub)
     progress(f"{endpoint.role} vCenter {endpoint.address}: connecting")
     with _phase(endpoint, "connect", options):
-        content = si.RetrieveContent()
+        # Any: the stubs type every manager Optional, which they are only on a bare ESXi host.
+        content: Any = si.RetrieveContent()
     with _phase(endpoint, "login", options):
         content.sessionManager.Login(endpoint.username, endpoint.password)
     progress(f"{endpoint.role} vCenter {endpoint.address}: reading inventory")
