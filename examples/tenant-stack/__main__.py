@@ -1,0 +1,73 @@
+"""A tenant team's own stack: its networks on VIO, built from the platform stack's output contract alone.
+
+The platform stack (vio-nfv) created the tenant's project, quotas and roles and exports the external
+network and the API endpoint; this program reads them through a StackReference with
+`contract.read_platform`, so a key the platform does not export fails here naming the key.
+"""
+
+import sys
+from pathlib import Path
+
+import pulumi
+import pulumi_openstack as openstack
+
+# Run from this directory (or installed): the `components` package lives at the repository root.
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from components import contract  # noqa: E402
+from components.settings import load_tenant_stack  # noqa: E402
+from components.tenant_network import TenantNetworkStack, args_from_spec  # noqa: E402
+
+settings, password = load_tenant_stack()
+tenant, login = settings.tenant, settings.tenant_openstack
+
+platform_ref = pulumi.StackReference(settings.platform_stack)
+platform = contract.read_platform(
+    platform_ref,
+    settings.platform_stack,
+    ["publicEndpoint", "externalNetworkId", "externalNetworkName", "routableAddressScopeId", "tenantProjectIds"],
+)
+
+
+def _project_of(ids: dict[str, str]) -> str:
+    if tenant.name not in ids:
+        raise contract.MissingOutputError(
+            f"platform stack {settings.platform_stack!r} has no project for tenant {tenant.name!r} "
+            f"(it has {sorted(ids)}); add it to the platform's vio-nfv:tenants with selfService: true"
+        )
+    return ids[tenant.name]
+
+
+project_id = platform["tenantProjectIds"].apply(_project_of)
+
+# The tenant's own credentials, scoped to its project: nothing here uses the platform's admin account.
+provider = openstack.Provider(
+    "tenant-openstack",
+    auth_url=platform["publicEndpoint"],
+    user_name=login.username,
+    password=password,
+    tenant_id=project_id,
+    user_domain_name=login.user_domain,
+    project_domain_name=login.project_domain,
+    region=login.region,
+    insecure=login.insecure,
+)
+
+# No project_id on the resources: Neutron puts them in the project the credentials are scoped to.
+stack = TenantNetworkStack(
+    tenant.name,
+    args_from_spec(
+        tenant,
+        external_network_id=platform["externalNetworkId"],
+        external_network_name=platform["externalNetworkName"],
+        address_scope_id=platform["routableAddressScopeId"],
+    ),
+    opts=pulumi.ResourceOptions(provider=provider),
+)
+
+pulumi.export("networkIds", stack.network_ids)
+pulumi.export("routerId", stack.router_id)
+pulumi.export("floatingIps", stack.floating_ips)
+pulumi.export("loadBalancerVips", stack.load_balancer_vips)
