@@ -1,0 +1,332 @@
+"""vio-nfv policies, enforced on every `pulumi preview`/`up` with `--policy-pack policy/`.
+
+Plain functions over pulumi-policy's argument objects, so tests call them without the CLI. `__main__.py`
+wraps them in a mandatory `PolicyPack`.
+
+How each policy sees the program (and what it relies on):
+- Plane VMs are recognised by their role, which the program writes into `extraConfig` as
+  `guestinfo.vio.role` (known at preview); a VM without it falls back to its logical name
+  `...-<role>-<key>` / `...-oms`.
+- HA is recognised from the stack itself: only VIO's `ha` topology has a load balancer pair, so a stack
+  with `lb` VMs is held to the HA rules; `compact` (no lb) is not.
+- Anti-affinity membership is matched on resource references, not IDs: under preview the VMs' IDs are
+  unknown, but the rule's `virtualMachineIds` property dependencies (or, failing those, its dependencies)
+  name the VM resources by URN in preview and in update alike.
+- Protection is a resource option: pulumi-policy hands it over as `args.opts.protect`.
+- Secrets: pulumi-policy's Python analyzer unwraps secrets before a policy sees the inputs
+  (pulumi/pulumi-policy#241: a policy cannot tell a secret from plaintext). `install_secret_markers`
+  keeps the engine's secret marker instead, as `pulumi_policy.secret.Secret`, so the credentials policy
+  can tell; `__main__.py` installs it and, where it cannot, runs that policy as advisory instead of
+  blocking every preview on a false alarm. The offline plan masks secrets as "[secret]"; both count.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyResource,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+from pulumi_policy.proxy import (
+    UNKNOWN_ARRAY_VALUE,
+    UNKNOWN_BOOLEAN_VALUE,
+    UNKNOWN_NUMBER_VALUE,
+    UNKNOWN_OBJECT_VALUE,
+    UNKNOWN_STRING_VALUE,
+)
+from pulumi_policy.secret import Secret
+
+VM_TYPE = "vsphere:index/virtualMachine:VirtualMachine"
+ANTI_AFFINITY_TYPE = "vsphere:index/computeClusterVmAntiAffinityRule:ComputeClusterVmAntiAffinityRule"
+SECGROUP_RULE_TYPE = "openstack:networking/secGroupRule:SecGroupRule"
+
+#: Roles that must be spread over hosts in `ha` (a host failure may take at most one replica).
+HA_SPREAD_ROLES = ("lb", "controller", "db")
+#: Roles whose VMs hold state (OMS inventory, the Galera database): never deleted by accident.
+STATEFUL_ROLES = ("oms", "db")
+#: Management-plane ports that must never face the whole internet: SSH, HTTPS/Horizon, Keystone,
+#: OMS (8443), MariaDB/Galera (3306, 4567), RabbitMQ (5671/5672).
+MANAGEMENT_PORTS = (22, 443, 3306, 4567, 5000, 5671, 5672, 8443)
+WORLD = (ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0"))
+SECRET_MASK = "[secret]"
+#: What pulumi-policy puts where a value is unknown during preview; not plaintext, just not known yet.
+UNKNOWNS = frozenset({UNKNOWN_STRING_VALUE, UNKNOWN_NUMBER_VALUE, UNKNOWN_BOOLEAN_VALUE,
+                      UNKNOWN_ARRAY_VALUE, UNKNOWN_OBJECT_VALUE})
+_SECRET_SIG = ("4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270")
+#: Input names that carry credentials (camelCase as Pulumi sends them, snake_case as written).
+CREDENTIAL_NAME = re.compile(
+    r"(password|passwd|passphrase|adminpass|secret|token|api_?key|private_?key|credential_?value)$", re.I
+)
+
+
+# -------------------------------------------------------------------------------------------- helpers
+
+
+def is_secret(value: Any) -> bool:
+    return (
+        isinstance(value, Secret)
+        or value == SECRET_MASK
+        or (isinstance(value, Mapping) and value.get(_SECRET_SIG[0]) == _SECRET_SIG[1])
+    )
+
+
+def plain(value: Any) -> Any:
+    """The value behind a secret marker (for policies that compare values, not secrecy)."""
+    while isinstance(value, Secret):
+        value = value.value
+    return value
+
+
+def _get(props: Mapping[str, Any], *path: str) -> Any:
+    value: Any = props
+    for key in path:
+        value = plain(value)
+        if not isinstance(value, Mapping) or key not in value:
+            return None
+        value = value[key]
+    return plain(value)
+
+
+_ROLE_IN_NAME = re.compile(r"-(oms)$|-(compute-driver)-.+$|-(lb|controller|db)-[^-]+$")
+
+
+def vm_role(props: Mapping[str, Any], name: str) -> str | None:
+    """The plane role of a VM: `guestinfo.vio.role` in its extraConfig, else from its logical name."""
+    role = _get(props, "extraConfig", "guestinfo.vio.role")
+    if isinstance(role, str) and role:
+        return role
+    match = _ROLE_IN_NAME.search(name)
+    return next((g for g in match.groups() if g), None) if match else None
+
+
+def _vms(resources: Iterable[PolicyResource]) -> dict[str, tuple[PolicyResource, str]]:
+    """Plane VMs by URN, with their role."""
+    out = {}
+    for res in resources:
+        if res.resource_type == VM_TYPE:
+            role = vm_role(res.props, res.name)
+            if role:
+                out[res.urn] = (res, role)
+    return out
+
+
+def is_ha(resources: Iterable[PolicyResource]) -> bool:
+    return any(role == "lb" for _, role in _vms(resources).values())
+
+
+def rule_members(rule: PolicyResource) -> set[str]:
+    """URNs of the VMs a DRS rule names: its `virtualMachineIds` property dependencies, else its
+    dependencies (both known under preview, unlike the IDs themselves)."""
+    refs = rule.property_dependencies.get("virtualMachineIds") or rule.dependencies
+    return {r.urn for r in refs if r.resource_type == VM_TYPE}
+
+
+# ------------------------------------------------------------------------------------------- policies
+
+
+def ha_roles_anti_affinity(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    """In `ha`, every lb, controller and db VM is in a vSphere VM anti-affinity rule."""
+    if not is_ha(args.resources):
+        return
+    covered: set[str] = set()
+    for res in args.resources:
+        if res.resource_type == ANTI_AFFINITY_TYPE:
+            covered |= rule_members(res)
+    for urn, (res, role) in sorted(_vms(args.resources).items()):
+        if role in HA_SPREAD_ROLES and urn not in covered:
+            report_violation(
+                f"{role} VM '{res.name}' is in no ComputeClusterVmAntiAffinityRule: one host failure could "
+                f"take down more than one {role}. Keep ManagementPlaneArgs.anti_affinity on (the default).",
+                urn,
+            )
+
+
+def ha_database_quorum(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    """In `ha`, the database cluster has an odd number of nodes, at least 3 (Galera quorum)."""
+    if not is_ha(args.resources):
+        return
+    dbs = sorted(res.name for res, role in _vms(args.resources).values() if role == "db")
+    if len(dbs) < 3 or len(dbs) % 2 == 0:
+        report_violation(
+            f"ha has {len(dbs)} database node(s) {dbs}: Galera keeps quorum only with an odd count of at "
+            "least 3 (3 survives one loss). Set the db replicas in ipplan.TOPOLOGIES['ha'] to 3 or 5."
+        )
+
+
+def _ports(props: Mapping[str, Any]) -> range | None:
+    low, high = _get(props, "portRangeMin"), _get(props, "portRangeMax")
+    if low in (None, 0) and high in (None, 0):
+        return None  # every port
+    low = int(low or 1)
+    return range(low, int(high or low) + 1)
+
+
+def no_open_management_ports(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """No ingress security group rule lets the whole internet (0.0.0.0/0, ::/0, or no remote at all)
+    reach a management port."""
+    if args.resource_type != SECGROUP_RULE_TYPE:
+        return
+    props = args.props
+    if (_get(props, "direction") or "ingress") != "ingress":
+        return
+    prefix, group = _get(props, "remoteIpPrefix"), _get(props, "remoteGroupId")
+    if group and not prefix:
+        return
+    if prefix:
+        try:
+            if ipaddress.ip_network(str(prefix), strict=False) not in WORLD:
+                return
+        except ValueError:
+            return
+    protocol = str(_get(props, "protocol") or "any").lower()
+    if protocol not in {"any", "tcp", "udp", "6", "17"}:
+        return
+    ports = _ports(props)
+    exposed = [p for p in MANAGEMENT_PORTS if ports is None or p in ports]
+    if exposed:
+        where = "all ports" if ports is None else f"ports {ports.start}-{ports.stop - 1}"
+        report_violation(
+            f"security group rule '{args.name}' opens {where} ({protocol}) to {prefix or 'any address'}, "
+            f"including management port(s) {exposed}; restrict remoteIpPrefix to the operators' networks "
+            "or use remoteGroupId"
+        )
+
+
+def stateful_vms_protected(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """OMS and database VMs carry `protect`, so no `destroy` or replacement deletes them by mistake."""
+    if args.resource_type != VM_TYPE:
+        return
+    role = vm_role(args.props, args.name)
+    if role in STATEFUL_ROLES and not args.opts.protect:
+        report_violation(
+            f"{role} VM '{args.name}' is not protected; it holds state. Keep "
+            "ManagementPlaneArgs.protect_stateful on (the default)."
+        )
+
+
+def explicit_providers(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """Nothing runs on a default provider (ambient credentials, maybe the wrong endpoint)."""
+    provider = args.provider
+    if provider is None or args.resource_type.startswith("pulumi:providers:"):
+        return
+    if "::default" in provider.urn:
+        report_violation(
+            f"'{args.name}' uses the default provider {provider.urn}; pass the endpoint's explicit provider "
+            "(components/providers.py) in opts"
+        )
+
+
+def _raw(value: Any) -> Any:
+    """The container behind pulumi-policy's unknown-checking proxy: walking it must not stop at the first
+    value that is unknown during preview (an ID), only skip such values."""
+    if type(value).__name__ in {"_DictProxy", "_ListProxy"}:
+        return value["__target"]
+    return value
+
+
+def _leaves(value: Any, path: str = "") -> Iterator[tuple[str, str, Any]]:
+    """(path, key, value) of every leaf; a secret marker is a leaf."""
+    value = _raw(value)
+    if is_secret(value):
+        yield path, path.rsplit(".", 1)[-1].split("[")[0], value
+    elif isinstance(value, Mapping):
+        for key in value:
+            yield from _leaves(value[key], f"{path}.{key}" if path else str(key))
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from _leaves(item, f"{path}[{i}]")
+    else:
+        yield path, path.rsplit(".", 1)[-1].split("[")[0], value
+
+
+def credentials_are_secrets(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """Every password/secret/token-like input is a Pulumi secret, never plaintext in state or logs."""
+    for path, key, value in _leaves(args.props):
+        if not CREDENTIAL_NAME.search(key) or is_secret(value):
+            continue
+        if isinstance(value, str) and value and value not in UNKNOWNS:
+            report_violation(
+                f"input '{path}' of '{args.name}' is a credential in plaintext; pass it as a secret "
+                "(secret config read with Config.require_secret, or pulumi.Output.secret)"
+            )
+
+
+def policies(credentials_enforcement: EnforcementLevel | None = None) -> list[Any]:
+    """The pack's policies; `credentials_enforcement` overrides the credentials policy's level (see
+    `install_secret_markers`)."""
+    return [
+        StackValidationPolicy(
+            name="ha-roles-anti-affinity",
+            description="In ha, every lb, controller and db VM is in a VM anti-affinity rule.",
+            validate=ha_roles_anti_affinity,
+        ),
+        StackValidationPolicy(
+            name="ha-database-quorum",
+            description="In ha, the database cluster has an odd number (>= 3) of nodes.",
+            validate=ha_database_quorum,
+        ),
+        ResourceValidationPolicy(
+            name="no-open-management-ports",
+            description="No ingress security group rule opens a management port to 0.0.0.0/0.",
+            validate=no_open_management_ports,
+        ),
+        ResourceValidationPolicy(
+            name="stateful-vms-protected",
+            description="OMS and database VMs are protected from deletion.",
+            validate=stateful_vms_protected,
+        ),
+        ResourceValidationPolicy(
+            name="explicit-providers",
+            description="No resource uses a default provider.",
+            validate=explicit_providers,
+        ),
+        ResourceValidationPolicy(
+            name="credentials-are-secrets",
+            description="Password-, secret- and token-like inputs are Pulumi secrets.",
+            validate=credentials_are_secrets,
+            enforcement_level=credentials_enforcement,
+        ),
+    ]
+
+
+# ------------------------------------------------------------------------------- secret markers (CLI)
+
+
+def keep_secret_markers(props: Mapping[str, Any], proxy_secrets: bool = False) -> dict[str, Any]:
+    """Drop-in for `pulumi_policy.policy.deserialize_properties` that turns the engine's secret marker
+    into `Secret(value)` instead of the bare value (assets and archives as before)."""
+    from pulumi_policy import deserialize
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, dict):
+            sig = value.get(deserialize.SPECIAL_SIG_KEY)
+            if sig == deserialize.SPECIAL_SECRET_SIG:
+                return Secret(convert(value.get("value")))
+            if sig is not None:
+                return deserialize._deserialize_property(value, proxy_secrets)
+            return {k: convert(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [convert(v) for v in value]
+        return value
+
+    return {k: convert(v) for k, v in props.items()}
+
+
+def install_secret_markers() -> bool:
+    """Make the analyzer keep secret markers; False (and nothing changed) if this pulumi-policy's
+    analyzer does not deserialize through the function this replaces."""
+    from pulumi_policy import policy as analyzer
+
+    if not callable(getattr(analyzer, "deserialize_properties", None)):
+        return False
+    analyzer.deserialize_properties = keep_secret_markers
+    return True

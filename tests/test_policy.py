@@ -1,0 +1,301 @@
+"""The policy pack: each policy passes a compliant resource/stack and catches a violating one, the pack
+loads, secret markers survive the analyzer's deserialisation, and the real prod and dev programs
+(evaluated offline) violate nothing."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyCustomTimeouts,
+    PolicyProviderResource,
+    PolicyResource,
+    PolicyResourceOptions,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Secret,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+from tests.harness.evaluate import SECRET_MASK, Evaluation, Registration
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "policy"))  # as the Pulumi CLI runs the pack: from its own directory
+import vionfv_policies as vp  # noqa: E402
+
+STACK = "urn:pulumi:prod::vio-nfv::pulumi:pulumi:Stack::vio-nfv-prod"
+PROVIDER = PolicyProviderResource(
+    "pulumi:providers:vsphere", {}, "urn:pulumi:prod::vio-nfv::pulumi:providers:vsphere::management-vcenter",
+    "management-vcenter",
+)
+
+
+# ------------------------------------------------------------------------- adapting to policy arguments
+
+
+def _opts(protect: bool = False, ignore: list[str] | None = None, aliases: list[str] | None = None,
+          parent: str | None = None) -> PolicyResourceOptions:
+    return PolicyResourceOptions(protect, ignore or [], False, aliases or [], PolicyCustomTimeouts(0, 0, 0), [],
+                                 parent)
+
+
+def _props(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The offline plan's masked secrets become the markers the analyzer keeps (install_secret_markers)."""
+
+    def convert(value: Any) -> Any:
+        if value == SECRET_MASK:
+            return Secret(SECRET_MASK)
+        if isinstance(value, dict):
+            return {k: convert(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [convert(v) for v in value]
+        return value
+
+    return convert(dict(inputs))
+
+
+def _provider(reg: Registration) -> PolicyProviderResource | None:
+    if not reg.provider:
+        return None
+    urn = reg.provider.rsplit("::", 1)[0]
+    return PolicyProviderResource(urn.split("::")[-2].split("$")[-1], {}, urn, urn.split("::")[-1])
+
+
+def resource_args(reg: Registration) -> ResourceValidationArgs:
+    return ResourceValidationArgs(reg.type, _props(reg.inputs), reg.urn, reg.name,
+                                  _opts(reg.protect, reg.ignore_changes, reg.aliases, reg.parent), _provider(reg))
+
+
+def stack_args(evaluation: Evaluation) -> StackValidationArgs:
+    """What AnalyzeStack builds: resources linked to their parent, dependencies and property dependencies."""
+    by_urn = {
+        r.urn: PolicyResource(r.type, _props(r.inputs), r.urn, r.name,
+                              _opts(r.protect, r.ignore_changes, r.aliases, r.parent), _provider(r), None, [], {})
+        for r in evaluation.resources
+    }
+    for r in evaluation.resources:
+        res = by_urn[r.urn]
+        res.parent = by_urn.get(r.parent)
+        res.dependencies = [by_urn[d] for d in r.dependencies if d in by_urn]
+        res.property_dependencies = {k: [by_urn[d] for d in v if d in by_urn]
+                                     for k, v in r.property_dependencies.items()}
+    return StackValidationArgs(list(by_urn.values()))
+
+
+def run_policy(policy: Any, args: Any) -> list[tuple[str, str | None]]:
+    found: list[tuple[str, str | None]] = []
+    policy.validate(args, lambda message, urn=None: found.append((message, urn)))
+    return found
+
+
+def violations(evaluation: Evaluation) -> list[str]:
+    out = []
+    for policy in vp.policies():
+        if isinstance(policy, StackValidationPolicy):
+            out += [f"{policy.name}: {m}" for m, _ in run_policy(policy, stack_args(evaluation))]
+        else:
+            for reg in evaluation.resources:
+                out += [f"{policy.name}: {m}" for m, _ in run_policy(policy, resource_args(reg))]
+    return out
+
+
+# --------------------------------------------------------------------------------- synthetic resources
+
+
+def _vm(name: str, role: str, protect: bool = False) -> PolicyResource:
+    return PolicyResource(vp.VM_TYPE, {"name": name, "extraConfig": {"guestinfo.vio.role": role}},
+                          f"urn:pulumi:prod::vio-nfv::vionfv:management_plane:ManagementPlane${vp.VM_TYPE}::{name}",
+                          name, _opts(protect), PROVIDER, None, [], {})
+
+
+def _rule(name: str, members: list[PolicyResource], *, by_property: bool = True) -> PolicyResource:
+    rule = PolicyResource(vp.ANTI_AFFINITY_TYPE, {"virtualMachineIds": ["04da6b54-80e4-46f7-96ec-b56ff0331ba9"]},
+                          f"urn:x::{name}", name, _opts(), PROVIDER, None, [], {})
+    if by_property:
+        rule.property_dependencies = {"virtualMachineIds": members}
+    else:
+        rule.dependencies = list(members)
+    return rule
+
+
+def _ha_plane(db: int = 3, spread: tuple[str, ...] = ("lb", "controller", "db"), by_property: bool = True
+              ) -> list[PolicyResource]:
+    vms = {"lb": [_vm(f"p-lb-{i}", "lb") for i in range(2)],
+           "controller": [_vm(f"p-controller-{i}", "controller") for i in range(3)],
+           "db": [_vm(f"p-db-{i}", "db", protect=True) for i in range(db)]}
+    rules = [_rule(f"p-anti-affinity-{role}", vms[role], by_property=by_property) for role in spread]
+    return [_vm("p-oms", "oms", protect=True), *[v for vs in vms.values() for v in vs], *rules]
+
+
+def _stack_violations(fn: Callable[..., Any], resources: list[PolicyResource]) -> list[tuple[str, str | None]]:
+    found: list[tuple[str, str | None]] = []
+    fn(StackValidationArgs(resources), lambda m, urn=None: found.append((m, urn)))
+    return found
+
+
+def _resource_violations(fn: Callable[..., Any], typ: str, props: Mapping[str, Any], *, protect: bool = False,
+                         provider: PolicyProviderResource | None = PROVIDER, name: str = "r") -> list[str]:
+    found: list[str] = []
+    args = ResourceValidationArgs(typ, props, f"urn:x::{name}", name, _opts(protect), provider)
+    fn(args, lambda m, urn=None: found.append(m))
+    return found
+
+
+# --------------------------------------------------------------------------------------------- tests
+
+
+@pytest.mark.parametrize("by_property", [True, False])
+def test_anti_affinity_passes_when_every_ha_role_is_spread(by_property: bool) -> None:
+    assert _stack_violations(vp.ha_roles_anti_affinity, _ha_plane(by_property=by_property)) == []
+
+
+def test_anti_affinity_reports_each_vm_of_a_role_without_a_rule() -> None:
+    found = _stack_violations(vp.ha_roles_anti_affinity, _ha_plane(spread=("lb", "db")))
+    assert sorted(urn.rsplit("::", 1)[-1] for _, urn in found) == [f"p-controller-{i}" for i in range(3)]
+    assert "controller VM 'p-controller-0'" in found[0][0]
+
+
+def test_anti_affinity_does_not_apply_to_compact() -> None:
+    compact = [_vm("p-oms", "oms", protect=True), _vm("p-controller-0", "controller")]
+    assert _stack_violations(vp.ha_roles_anti_affinity, compact) == []
+
+
+def test_vm_role_falls_back_to_the_logical_name() -> None:
+    assert vp.vm_role({}, "vio-plane-db-2") == "db"
+    assert vp.vm_role({}, "vio-plane-oms") == "oms"
+    assert vp.vm_role({}, "vio-plane-compute-driver-res-cl01") == "compute-driver"
+
+
+@pytest.mark.parametrize(("db", "ok"), [(3, True), (5, True), (2, False), (4, False), (1, False)])
+def test_database_quorum_needs_an_odd_count_of_at_least_three(db: int, ok: bool) -> None:
+    found = _stack_violations(vp.ha_database_quorum, _ha_plane(db=db))
+    assert (found == []) is ok
+    if not ok:
+        assert f"ha has {db} database node(s)" in found[0][0]
+
+
+def _rule_props(**extra: Any) -> dict[str, Any]:
+    return {"direction": "ingress", "ethertype": "IPv4", "protocol": "tcp", **extra}
+
+
+@pytest.mark.parametrize(
+    "props",
+    [
+        _rule_props(portRangeMin=22, portRangeMax=22, remoteIpPrefix="0.0.0.0/0"),
+        _rule_props(portRangeMin=5000, portRangeMax=5001, remoteIpPrefix="::/0", ethertype="IPv6"),
+        _rule_props(portRangeMin=1, portRangeMax=65535, remoteIpPrefix="0.0.0.0/0"),
+        {"direction": "ingress", "remoteIpPrefix": "0.0.0.0/0"},  # every protocol, every port
+        _rule_props(portRangeMin=443, portRangeMax=443),  # no remote at all means anyone
+        _rule_props(portRangeMin=3306, portRangeMax=3306, remoteIpPrefix=Secret("0.0.0.0/0")),
+    ],
+)
+def test_open_management_port_is_reported(props: dict[str, Any]) -> None:
+    found = _resource_violations(vp.no_open_management_ports, vp.SECGROUP_RULE_TYPE, props)
+    assert len(found) == 1 and "management port" in found[0]
+
+
+@pytest.mark.parametrize(
+    "props",
+    [
+        _rule_props(portRangeMin=5060, portRangeMax=5061, remoteIpPrefix="0.0.0.0/0"),  # SIP to the world: fine
+        _rule_props(portRangeMin=22, portRangeMax=22, remoteIpPrefix="10.0.0.0/8"),
+        _rule_props(portRangeMin=22, portRangeMax=22, remoteGroupId="sg-1"),
+        _rule_props(direction="egress", remoteIpPrefix="0.0.0.0/0"),
+        {"direction": "ingress", "protocol": "icmp", "remoteIpPrefix": "0.0.0.0/0"},
+    ],
+)
+def test_restricted_or_non_management_rules_pass(props: dict[str, Any]) -> None:
+    assert _resource_violations(vp.no_open_management_ports, vp.SECGROUP_RULE_TYPE, props) == []
+
+
+@pytest.mark.parametrize(("role", "protect", "ok"), [("db", True, True), ("oms", True, True), ("db", False, False),
+                                                     ("oms", False, False), ("controller", False, True)])
+def test_stateful_vms_must_be_protected(role: str, protect: bool, ok: bool) -> None:
+    found = _resource_violations(vp.stateful_vms_protected, vp.VM_TYPE,
+                                 {"extraConfig": {"guestinfo.vio.role": role}}, protect=protect, name=f"p-{role}-0")
+    assert (found == []) is ok
+
+
+def test_default_provider_is_reported_and_explicit_one_passes() -> None:
+    default = PolicyProviderResource("pulumi:providers:vsphere", {},
+                                     "urn:pulumi:prod::vio-nfv::pulumi:providers:vsphere::default_4_18_2",
+                                     "default_4_18_2")
+    assert _resource_violations(vp.explicit_providers, "vsphere:index/folder:Folder", {}, provider=default)
+    assert _resource_violations(vp.explicit_providers, "vsphere:index/folder:Folder", {}) == []
+
+
+@pytest.mark.parametrize("secret", [Secret("s3cr3t"), SECRET_MASK,
+                                    {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+                                     "value": "s3cr3t"}])
+def test_secret_credentials_pass(secret: Any) -> None:
+    props = {"password": secret, "credential": {"usernamePasswordLogin": {"password": secret, "username": "u"}}}
+    assert _resource_violations(vp.credentials_are_secrets, "nsxt:index/computeManager:ComputeManager", props) == []
+
+
+def test_plaintext_credentials_are_reported_with_their_path() -> None:
+    props = {"user": "admin", "password": "hunter2",
+             "credential": {"usernamePasswordLogin": {"password": "hunter2"}}, "tags": [{"apiKey": "k"}]}
+    found = _resource_violations(vp.credentials_are_secrets, "pulumi:providers:nsxt", props)
+    assert [m.split("'")[1] for m in found] == ["password", "credential.usernamePasswordLogin.password",
+                                               "tags[0].apiKey"]
+    assert all("hunter2" not in m for m in found)
+
+
+def test_unknown_preview_values_are_not_plaintext() -> None:
+    props = {"password": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"}
+    assert _resource_violations(vp.credentials_are_secrets, "pulumi:providers:nsxt", props) == []
+
+
+def test_analyzer_keeps_secret_markers_once_installed() -> None:
+    from pulumi_policy import policy as analyzer
+
+    original = analyzer.deserialize_properties
+    try:
+        assert vp.install_secret_markers()
+        wire = {"password": {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+                             "value": "s3cr3t"}, "nested": [{"token": "plain"}], "user": "admin"}
+        props = analyzer.deserialize_properties(copy.deepcopy(wire))
+        assert isinstance(props["password"], Secret) and props["password"].value == "s3cr3t"
+        assert props["nested"] == [{"token": "plain"}] and props["user"] == "admin"
+        # Without the markers, the stock deserialiser loses secrecy: why the shim exists.
+        assert original(copy.deepcopy(wire))["password"] == "s3cr3t"
+    finally:
+        analyzer.deserialize_properties = original
+
+
+def test_pack_declares_every_policy_and_credentials_downgrade_only_when_asked() -> None:
+    names = [p.name for p in vp.policies()]
+    assert names == ["ha-roles-anti-affinity", "ha-database-quorum", "no-open-management-ports",
+                     "stateful-vms-protected", "explicit-providers", "credentials-are-secrets"]
+    assert all(p.enforcement_level is None for p in vp.policies())  # the pack's MANDATORY applies
+    advisory = vp.policies(EnforcementLevel.ADVISORY)[-1]
+    assert isinstance(advisory, ResourceValidationPolicy) and advisory.enforcement_level == EnforcementLevel.ADVISORY
+    main = (ROOT / "policy" / "__main__.py").read_text()
+    assert "EnforcementLevel.MANDATORY" in main and "install_secret_markers()" in main
+
+
+@pytest.mark.parametrize("stack", ["prod", "dev"])
+def test_real_program_violates_no_policy(stack: str, request: pytest.FixtureRequest) -> None:
+    evaluation: Evaluation = request.getfixturevalue(stack)
+    assert violations(evaluation) == []
+
+
+def test_policies_catch_a_real_program_with_protection_and_anti_affinity_removed(prod: Evaluation) -> None:
+    broken = copy.copy(prod)
+    broken.resources = [
+        dataclasses.replace(r, protect=False) for r in prod.resources if not r.type.endswith(":ComputeClusterVmAntiAffinityRule")
+    ]
+    found = violations(broken)
+    vms = [r for r in prod.resources if r.type == vp.VM_TYPE]
+    stateful = [r for r in vms if vp.vm_role(r.inputs, r.name) in vp.STATEFUL_ROLES]
+    spread = [r for r in vms if vp.vm_role(r.inputs, r.name) in vp.HA_SPREAD_ROLES]
+    assert len([f for f in found if f.startswith("stateful-vms-protected")]) == len(stateful) > 0
+    assert len([f for f in found if f.startswith("ha-roles-anti-affinity")]) == len(spread) > 0
