@@ -105,7 +105,10 @@ class OpenStackPlatform(pulumi.ComponentResource):
         provider = opts.provider if opts else None
         if provider is None:
             raise ValueError(f"OpenStackPlatform {name!r}: pass VIO's OpenStack provider in opts")
-        child = pulumi.ResourceOptions(parent=self, provider=provider)
+        # Children and lookups do not inherit the component's depends_on; the engine would otherwise
+        # call VIO's API before the plane that serves it exists.
+        after = (opts.depends_on if opts else None) or []
+        child = pulumi.ResourceOptions(parent=self, provider=provider, depends_on=after)
         none: pulumi.Output[str | None] = pulumi.Output.from_input(None)
         self.external_network_id = self.external_network_name = self.external_subnet_id = none
         self.address_scope_id = none
@@ -126,7 +129,7 @@ class OpenStackPlatform(pulumi.ComponentResource):
             for f in args.flavors
         }
 
-        invoke = pulumi.InvokeOutputOptions(provider=provider, parent=self)
+        invoke = pulumi.InvokeOutputOptions(provider=provider, parent=self, depends_on=after)
         roles = {
             role: openstack.identity.get_role_output(name=role, opts=invoke)
             for role in sorted({ra.role for p in args.projects for ra in p.role_assignments})

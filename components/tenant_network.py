@@ -200,7 +200,8 @@ class TenantNetworkStack(pulumi.ComponentResource):
         provider = opts.provider if opts else None
         if provider is None:
             raise ValueError(f"TenantNetworkStack {name!r}: pass the OpenStack provider in opts")
-        self._child = pulumi.ResourceOptions(parent=self, provider=provider)
+        # Children do not inherit the component's depends_on (e.g. the VIO plane serving the API).
+        self._child = pulumi.ResourceOptions(parent=self, provider=provider, depends_on=opts.depends_on or [])
         self._tenant_id = args.project_id
         self._tenant = args.tenant
         nets = {n.name: n for n in args.networks}

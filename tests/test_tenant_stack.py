@@ -1,0 +1,102 @@
+"""The tenant team's own stack (examples/tenant-stack) evaluated from the platform's exported contract."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from components import contract
+from tests.harness.evaluate import Evaluation, evaluate, planted_secret
+
+ROOT = Path(__file__).resolve().parents[1]
+PROGRAM = ROOT / "examples" / "tenant-stack" / "__main__.py"
+PLATFORM = "organization/vio-nfv/dev"
+
+
+def _tenant_stack(platform_outputs: dict[str, Any], **kwargs: Any) -> Evaluation:
+    return evaluate("apps", program=PROGRAM, project="vio-nfv-tenant",
+                    stack_outputs={PLATFORM: platform_outputs}, **kwargs)
+
+
+def _failing_tenant_stack(platform_outputs: dict[str, Any], **kwargs: Any) -> tuple[str, str, int]:
+    """Evaluate a run expected to fail in a child process: an exception raised inside an apply can
+    resurface in the next evaluation of the same process (harness issue), and must not reach the
+    session's shared evaluations. Returns (error type, message, OpenStack resources registered)."""
+    script = (
+        "import json, sys; from pathlib import Path; from tests.harness.evaluate import evaluate\n"
+        "a = json.load(sys.stdin)\n"
+        "e = evaluate('apps', program=Path(a['program']), project='vio-nfv-tenant', "
+        "stack_outputs={a['platform']: a['outputs']}, **a['kwargs'])\n"
+        "n = len([r for r in e.resources if r.type.startswith('openstack:')])\n"
+        "print(json.dumps([type(e.error).__name__, str(e.error), n]))\n"
+    )
+    payload = {"program": str(PROGRAM), "platform": PLATFORM, "outputs": platform_outputs,
+               "kwargs": {k: list(v) if isinstance(v, tuple) else v for k, v in kwargs.items()}}
+    done = subprocess.run([sys.executable, "-c", script], input=json.dumps(payload), capture_output=True,
+                          text=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT)}, timeout=120, check=True)
+    kind, message, count = json.loads(done.stdout.strip().splitlines()[-1])
+    return kind, message, count
+
+
+@pytest.fixture(scope="module")
+def tenant(dev: Evaluation) -> Evaluation:
+    evaluation = _tenant_stack(dev.outputs)
+    assert evaluation.error is None, evaluation.error
+    return evaluation
+
+
+def test_tenant_stack_builds_its_networks_from_the_contract_alone(tenant: Evaluation, dev: Evaluation) -> None:
+    router = tenant.named("apps-router")
+    assert router.inputs["externalNetworkId"] == dev.outputs["externalNetworkId"]
+    assert tenant.named("apps-fip-api").inputs["pool"] == dev.outputs["externalNetworkName"]
+    assert set(tenant.outputs["networkIds"]) == {"front", "back"}
+    assert "tenantId" not in tenant.named("apps-net-front").inputs, "scoped by the tenant's own credentials"
+
+
+def test_tenant_provider_uses_public_endpoint_and_secret_tenant_credentials(tenant: Evaluation, dev: Evaluation) -> None:
+    [provider] = tenant.by_type("pulumi:providers:openstack")
+    assert provider.inputs["authUrl"] == dev.outputs["publicEndpoint"]
+    assert provider.inputs["tenantId"] == dev.outputs["tenantProjectIds"]["apps"]
+    assert "password" in provider.secret_paths
+    plaintext = planted_secret("vio-nfv:tenantOpenstackPassword")
+    assert plaintext not in repr([r.inputs for r in tenant.resources]) + repr(tenant.outputs)
+    openstack = [r for r in tenant.resources if r.type.startswith("openstack:")]
+    assert openstack and all(r.provider.startswith(provider.urn) for r in openstack)
+
+
+def test_tenant_stack_config_is_validated_like_the_platform_tenants(dev: Evaluation) -> None:
+    kind, message, count = _failing_tenant_stack(
+        dev.outputs, overrides={"vio-nfv:tenantOpenstack": {"username": "x", "port": 1}},
+        remove=("vio-nfv:tenantOpenstackPassword",))
+    assert kind == "ConfigError"
+    assert "vio-nfv:tenantOpenstackPassword: is required" in message
+    assert "vio-nfv:tenantOpenstack.port: unknown key" in message
+    assert count == 0
+
+
+def test_a_key_missing_from_the_platform_exports_fails_naming_it(dev: Evaluation) -> None:
+    outputs = {k: v for k, v in dev.outputs.items() if k != "externalNetworkId"}
+    kind, message, _ = _failing_tenant_stack(outputs)
+    assert kind == "MissingOutputError"
+    assert f"platform stack {PLATFORM!r} does not export 'externalNetworkId'" in message
+
+
+def test_a_key_outside_the_contract_is_refused_before_reading(dev: Evaluation) -> None:
+    class Ref:
+        def get_output(self, key: str) -> Any:  # never reached
+            raise AssertionError(key)
+
+    with pytest.raises(contract.MissingOutputError, match="not part of the platform output contract: \\['tier1Id'\\]"):
+        contract.read_platform(Ref(), PLATFORM, ["externalNetworkId", "tier1Id"])  # type: ignore[arg-type]
+
+
+def test_a_tenant_the_platform_has_no_project_for_fails_naming_it(dev: Evaluation) -> None:
+    outputs = {**dev.outputs, "tenantProjectIds": {"lab": "x"}}
+    kind, message, _ = _failing_tenant_stack(outputs)
+    assert kind == "MissingOutputError"
+    assert "no project for tenant 'apps'" in message
