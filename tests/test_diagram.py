@@ -1,0 +1,90 @@
+"""The topology diagram: DOT generated from the real prod plan names what the plan deploys, degrades
+when parts are absent, and renders with Graphviz."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.harness.evaluate import Evaluation
+from tools import diagram
+
+
+@pytest.fixture(scope="module")
+def plan(prod: Evaluation) -> dict[str, Any]:
+    return prod.plan()
+
+
+@pytest.fixture(scope="module")
+def dot(plan: dict[str, Any]) -> str:
+    return diagram.to_dot(plan)
+
+
+def test_every_plane_vm_is_drawn(plan: dict[str, Any], dot: str) -> None:
+    vms = [r for r in plan["resources"] if r["type"] == diagram.VM]
+    assert vms
+    for vm in vms:
+        assert f'"{vm["urn"]}" [label="{vm["inputs"]["name"]}\\n' in dot
+
+
+def test_vip_and_endpoint_come_from_the_outputs(plan: dict[str, Any], dot: str) -> None:
+    assert f'VIP {plan["outputs"]["vip"]}\\n{plan["outputs"]["publicEndpoint"]}' in dot
+
+
+def test_both_vcenters_and_nsx_manager_are_drawn(plan: dict[str, Any], dot: str) -> None:
+    servers = [r["inputs"]["vsphereServer"] for r in plan["resources"] if r["type"] == "pulumi:providers:vsphere"]
+    assert len(servers) == 2
+    for server in servers:
+        assert f"vCenter Server\\n{server}" in dot
+    (nsx,) = [r for r in plan["resources"] if r["type"] == "pulumi:providers:nsxt"]
+    assert f"NSX Manager\\n{nsx['inputs']['host']}" in dot
+    assert 'label="Management pod"' in dot and 'label="Edge/Resource pod"' in dot
+
+
+def test_each_tenant_is_drawn_once_with_its_networks(plan: dict[str, Any], dot: str) -> None:
+    projects = [r["inputs"]["name"] for r in plan["resources"] if r["type"] == diagram.PROJECT]
+    found = diagram.tenants(plan)
+    assert sorted(found) == sorted(projects)
+    for tenant, networks in found.items():
+        assert dot.count(f'label="tenant {tenant}"') == 1
+        for network in networks:
+            assert f'label="{network}\\n' in dot
+
+
+def test_tier0_and_anti_affinity_rules_are_drawn(plan: dict[str, Any], dot: str) -> None:
+    for res in plan["resources"]:
+        if res["type"] in (diagram.RULE,) or res["type"].endswith(":PolicyTier0Gateway"):
+            assert f'"{res["urn"]}" [label=' in dot
+
+
+def test_degrades_without_tenants_or_nsx(plan: dict[str, Any]) -> None:
+    bare = copy.deepcopy(plan)
+    bare["resources"] = [r for r in bare["resources"]
+                         if not r["type"].startswith(("openstack:", "nsxt:", "pulumi:providers:nsxt"))]
+    text = diagram.to_dot(bare)
+    assert "OpenStack (VIO) tenants" not in text and "NSX Manager" not in text
+    assert "Management pod" in text and text.strip().endswith("}")
+    empty = diagram.to_dot({"stack": "x", "resources": [], "outputs": {}})
+    assert empty.startswith("digraph topology {") and "VIP" not in empty
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` not installed (apt-get install graphviz)")
+def test_dot_renders_svg_and_png(tmp_path: Path, plan: dict[str, Any], dot: str) -> None:
+    svg = diagram.render(dot, "svg").decode()
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg and "Management pod" in svg
+    assert diagram.render(dot, "png").startswith(b"\x89PNG")
+
+
+def test_cli_rejects_a_non_plan_and_an_unknown_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("[]")
+    assert diagram.main([str(bad), "-o", str(tmp_path / "x.svg")]) == 2
+    good = tmp_path / "good.json"
+    good.write_text('{"resources": [], "outputs": {}}')
+    assert diagram.main([str(good), "-o", str(tmp_path / "x.pdf")]) == 2
+    assert diagram.main([str(good), "-o", str(tmp_path / "x.dot")]) == 0
+    assert (tmp_path / "x.dot").read_text().startswith("digraph")
