@@ -251,6 +251,12 @@ def evaluate(
     mocks.stack_outputs = dict(stack_outputs or {})  # type: ignore[attr-defined]
     monitor = _recording_monitor(mocks, evaluation)
     runtime_settings.ROOT.set(None)
+    # The SDK keeps pending output tasks in a process-wide set that set_mocks does not reset: a task that
+    # failed in a previous evaluation (e.g. an apply raising) would be re-awaited, and re-raised, here.
+    with runtime_settings.SETTINGS.lock:
+        for task in runtime_settings.SETTINGS.outputs:
+            task.cancel()
+        runtime_settings.SETTINGS.outputs.clear()
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview, monitor=monitor)
 
     sys.path.insert(0, str(program.parent))

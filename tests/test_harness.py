@@ -1,0 +1,31 @@
+"""The offline evaluator itself: isolation between evaluations and stand-in detection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.harness.evaluate import ensure_nsxt_importable, evaluate
+
+
+def test_a_failed_apply_does_not_leak_into_the_next_evaluation(tmp_path: Path, dev):
+    # An apply that raises while feeding a resource input leaves a failed task in the SDK's
+    # process-wide output set; the next evaluation in the same process must not re-raise it.
+    program = tmp_path / "__main__.py"
+    program.write_text(
+        "import pulumi, pulumi_vsphere as vsphere\n"
+        "def boom(_):\n"
+        "    raise RuntimeError('apply failed on purpose')\n"
+        "vsphere.Provider('p', vsphere_server=pulumi.Output.from_input('x').apply(boom), user='u',\n"
+        "                 password=pulumi.Output.secret('pw'))\n"
+    )
+    failed = evaluate("x", config={}, program=program, project="p")
+    assert isinstance(failed.error, RuntimeError)
+    again = evaluate("dev")
+    assert again.error is None, again.error
+    assert len(again.resources) == len(dev.resources)
+
+
+def test_the_stand_in_is_reported_on_every_call_where_the_sdk_was_not_generated():
+    first, second = ensure_nsxt_importable(), ensure_nsxt_importable()
+    assert first == second
+    assert evaluate("dev").nsxt_sdk == first
