@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,23 +21,10 @@ def _tenant_stack(platform_outputs: dict[str, Any], **kwargs: Any) -> Evaluation
 
 
 def _failing_tenant_stack(platform_outputs: dict[str, Any], **kwargs: Any) -> tuple[str, str, int]:
-    """Evaluate a run expected to fail in a child process: an exception raised inside an apply can
-    resurface in the next evaluation of the same process (harness issue), and must not reach the
-    session's shared evaluations. Returns (error type, message, OpenStack resources registered)."""
-    script = (
-        "import json, sys; from pathlib import Path; from tests.harness.evaluate import evaluate\n"
-        "a = json.load(sys.stdin)\n"
-        "e = evaluate('apps', program=Path(a['program']), project='vio-nfv-tenant', "
-        "stack_outputs={a['platform']: a['outputs']}, **a['kwargs'])\n"
-        "n = len([r for r in e.resources if r.type.startswith('openstack:')])\n"
-        "print(json.dumps([type(e.error).__name__, str(e.error), n]))\n"
-    )
-    payload = {"program": str(PROGRAM), "platform": PLATFORM, "outputs": platform_outputs,
-               "kwargs": {k: list(v) if isinstance(v, tuple) else v for k, v in kwargs.items()}}
-    done = subprocess.run([sys.executable, "-c", script], input=json.dumps(payload), capture_output=True,
-                          text=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT)}, timeout=120, check=True)
-    kind, message, count = json.loads(done.stdout.strip().splitlines()[-1])
-    return kind, message, count
+    """Evaluate a run expected to fail. Returns (error type, message, OpenStack resources registered)."""
+    evaluation = _tenant_stack(platform_outputs, **kwargs)
+    count = len([r for r in evaluation.resources if r.type.startswith("openstack:")])
+    return type(evaluation.error).__name__, str(evaluation.error), count
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ ignore_changes and which inputs are secret (masked in the record).
 
 from __future__ import annotations
 
+import gc
 import json
 import runpy
 import sys
@@ -280,6 +281,10 @@ def evaluate(
         except Exception as exc:  # noqa: BLE001
             evaluation.error = evaluation.error or exc
     evaluation.unknown_calls = mocks.unknown_calls
+    # Finalize what the run left behind (failed tasks, their coroutines) here, at a quiet point: left to
+    # a GC pass that happens to run inside a later compile(), their finalizers trip CPython 3.11's AST
+    # recursion-depth check ("SystemError: AST constructor recursion depth mismatch").
+    gc.collect()
     # Registration order depends on the event loop; the graph does not.
     evaluation.resources.sort(key=lambda r: r.urn)
     evaluation.invokes.sort(key=lambda i: (i.token, json.dumps(i.args, sort_keys=True)))
