@@ -221,8 +221,18 @@ class OpenStackPlatform(pulumi.ComponentResource):
                 opts=child,
             )
         if project.network_quota:
+            n = project.network_quota
             openstack.networking.QuotaV2(
-                f"{name}-quota-network-{key}", project_id=created.id, **dict(project.network_quota), opts=child
+                f"{name}-quota-network-{key}",
+                project_id=created.id,
+                network=n.get("network"),
+                subnet=n.get("subnet"),
+                port=n.get("port"),
+                router=n.get("router"),
+                floatingip=n.get("floatingip"),
+                security_group=n.get("security_group"),
+                security_group_rule=n.get("security_group_rule"),
+                opts=child,
             )
         for ra in project.role_assignments:
             kind, principal = ("user", ra.user) if ra.user is not None else ("group", ra.group)

@@ -201,7 +201,8 @@ class TenantNetworkStack(pulumi.ComponentResource):
         if provider is None:
             raise ValueError(f"TenantNetworkStack {name!r}: pass the OpenStack provider in opts")
         # Children do not inherit the component's depends_on (e.g. the VIO plane serving the API).
-        self._child = pulumi.ResourceOptions(parent=self, provider=provider, depends_on=opts.depends_on or [])
+        depends_on = (opts.depends_on if opts else None) or []
+        self._child = pulumi.ResourceOptions(parent=self, provider=provider, depends_on=depends_on)
         self._tenant_id = args.project_id
         self._tenant = args.tenant
         nets = {n.name: n for n in args.networks}
