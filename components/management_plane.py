@@ -78,7 +78,9 @@ class ManagementPlane(pulumi.ComponentResource):
 
     vip: pulumi.Output[str]
     public_endpoint: pulumi.Output[str]
+    oms_ip: pulumi.Output[str]
     node_ips: pulumi.Output[dict[str, list[str]]]
+    ip_plan: pulumi.Output[list[dict[str, str]]]
     vm_ids: dict[str, pulumi.Output[str]]
 
     def __init__(
@@ -121,12 +123,22 @@ class ManagementPlane(pulumi.ComponentResource):
 
         self.vip = pulumi.Output.from_input(str(args.vip))
         self.public_endpoint = pulumi.Output.from_input(f"https://{args.public_hostname}:5000/v3")
+        self.oms_ip = pulumi.Output.from_input(next(str(n.address) for n in args.nodes if n.role == "oms"))
         self.node_ips = pulumi.Output.from_input(ipplan.by_role(args.nodes))
+        self.ip_plan = pulumi.Output.from_input(
+            [
+                {"name": f"{args.vm_name_prefix}-{n.slug}", "role": n.role, "key": n.key, "ip": str(n.address)}
+                for n in args.nodes
+            ]
+            + [{"name": f"{args.vm_name_prefix}-vip", "role": "vip", "key": "public", "ip": str(args.vip)}]
+        )
         self.register_outputs(
             {
                 "vip": self.vip,
                 "publicEndpoint": self.public_endpoint,
+                "omsIp": self.oms_ip,
                 "nodeIps": self.node_ips,
+                "ipPlan": self.ip_plan,
                 "vmIds": self.vm_ids,
             }
         )
@@ -216,6 +228,8 @@ def _check(args: ManagementPlaneArgs) -> None:
     for node in args.nodes:
         if node.address not in args.network:
             raise ValueError(f"node {node.slug}: {node.address} is outside {args.network}")
+    if sum(1 for n in args.nodes if n.role == "oms") != 1:
+        raise ValueError("ManagementPlaneArgs.nodes: exactly one OMS node is required")
     slugs = [n.slug for n in args.nodes]
     if len(slugs) != len(set(slugs)):
         raise ValueError(f"ManagementPlaneArgs.nodes: duplicate node {sorted(slugs)}")

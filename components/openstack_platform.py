@@ -9,13 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
-from typing import TYPE_CHECKING
 
 import pulumi
 import pulumi_openstack as openstack
-
-if TYPE_CHECKING:
-    from components.settings import Settings
 
 #: VIO's NSX-T (policy) plugin accepts exactly one provider network type for an external network backed
 #: by a Tier-0: `l3_ext`, with the Tier-0's NSX id as the physical network (the plugin falls back to its
@@ -249,50 +245,3 @@ class OpenStackPlatform(pulumi.ComponentResource):
                 opts=child,
             )
         return created.id
-
-
-def args_from_settings(settings: Settings, tier0_id: pulumi.Input[str]) -> OpenStackPlatformArgs:
-    """The platform's Args from validated settings; every configured tenant gets a project."""
-    ext = settings.external_network
-    return OpenStackPlatformArgs(
-        tier0_id=tier0_id,
-        external=None
-        if ext is None
-        else ExternalNetworkArgs(
-            name=ext.name,
-            cidr=ext.cidr,
-            gateway=ext.gateway,
-            floating_pool=(ext.floating_pool.start, ext.floating_pool.end),
-            dns=tuple(ext.dns),
-        ),
-        flavors=tuple(
-            FlavorArgs(
-                name=f.name, vcpus=f.vcpus, ram_mb=f.ram_mb, disk_gb=f.disk_gb, public=f.public, extra_specs=f.specs()
-            )
-            for f in settings.flavors
-        ),
-        projects=tuple(
-            ProjectArgs(
-                name=t.name,
-                description=t.description,
-                compute_quota={
-                    "instances": t.quotas.compute.instances,
-                    "cores": t.quotas.compute.cores,
-                    "ram": t.quotas.compute.ram_mb,
-                },
-                network_quota={
-                    "network": t.quotas.network.networks,
-                    "subnet": t.quotas.network.subnets,
-                    "port": t.quotas.network.ports,
-                    "router": t.quotas.network.routers,
-                    "floatingip": t.quotas.network.floating_ips,
-                    "security_group": t.quotas.network.security_groups,
-                    "security_group_rule": t.quotas.network.security_group_rules,
-                },
-                role_assignments=tuple(
-                    RoleAssignmentArgs(role=ra.role, user=ra.user, group=ra.group) for ra in t.role_assignments
-                ),
-            )
-            for t in settings.tenants
-        ),
-    )

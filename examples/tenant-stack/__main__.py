@@ -18,7 +18,8 @@ if str(ROOT) not in sys.path:
 
 from components import contract  # noqa: E402
 from components.settings import load_tenant_stack  # noqa: E402
-from components.tenant_network import TenantNetworkStack, args_from_spec  # noqa: E402
+from components.stack_args import tenant_network  # noqa: E402
+from components.tenant_network import TenantNetworkStack  # noqa: E402
 
 settings, password = load_tenant_stack()
 tenant, login = settings.tenant, settings.tenant_openstack
@@ -58,7 +59,7 @@ provider = openstack.Provider(
 # No project_id on the resources: Neutron puts them in the project the credentials are scoped to.
 stack = TenantNetworkStack(
     tenant.name,
-    args_from_spec(
+    tenant_network(
         tenant,
         external_network_id=platform["externalNetworkId"],
         external_network_name=platform["externalNetworkName"],
