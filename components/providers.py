@@ -13,7 +13,7 @@ import pulumi_nsxt as nsxt
 import pulumi_openstack as openstack
 import pulumi_vsphere as vsphere
 
-from components.settings import Credentials, Settings
+from components.settings import Credentials, Settings, VcenterEndpoint
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,16 @@ def keystone_url(settings: Settings) -> str:
     return f"https://{settings.openstack.public_hostname}:5000/v3"
 
 
+def _vsphere(name: str, endpoint: VcenterEndpoint, password: pulumi.Output[str]) -> vsphere.Provider:
+    return vsphere.Provider(
+        name,
+        vsphere_server=endpoint.server if endpoint.port == 443 else f"{endpoint.server}:{endpoint.port}",
+        user=endpoint.username,
+        password=password,
+        allow_unverified_ssl=endpoint.allow_unverified_ssl,
+    )
+
+
 def build(settings: Settings, credentials: Credentials) -> Providers:
     mgmt, res, nsx_cfg, os_cfg = (
         settings.management_vcenter,
@@ -37,20 +47,8 @@ def build(settings: Settings, credentials: Credentials) -> Providers:
         settings.openstack,
     )
     return Providers(
-        management_vsphere=vsphere.Provider(
-            "management-vcenter",
-            vsphere_server=mgmt.server if mgmt.port == 443 else f"{mgmt.server}:{mgmt.port}",
-            user=mgmt.username,
-            password=credentials.management_vcenter_password,
-            allow_unverified_ssl=mgmt.allow_unverified_ssl,
-        ),
-        resource_vsphere=vsphere.Provider(
-            "resource-vcenter",
-            vsphere_server=res.server if res.port == 443 else f"{res.server}:{res.port}",
-            user=res.username,
-            password=credentials.resource_vcenter_password,
-            allow_unverified_ssl=res.allow_unverified_ssl,
-        ),
+        management_vsphere=_vsphere("management-vcenter", mgmt, credentials.management_vcenter_password),
+        resource_vsphere=_vsphere("resource-vcenter", res, credentials.resource_vcenter_password),
         nsx=nsxt.Provider(
             "nsx-manager",
             host=nsx_cfg.host,
