@@ -27,7 +27,7 @@ test: venv system-deps
 
 lint: venv
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy components tests/harness
+	$(VENV)/bin/mypy components tests/harness tools preflight sim benchmarks policy/vionfv_policies.py
 
 preflight: venv
 	PYTHONPATH=. $(PY) -m preflight --stack $(STACK) $(ARGS)

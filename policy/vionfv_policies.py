@@ -59,8 +59,15 @@ MANAGEMENT_PORTS = (22, 443, 3306, 4567, 5000, 5671, 5672, 8443)
 WORLD = (ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0"))
 SECRET_MASK = "[secret]"
 #: What pulumi-policy puts where a value is unknown during preview; not plaintext, just not known yet.
-UNKNOWNS = frozenset({UNKNOWN_STRING_VALUE, UNKNOWN_NUMBER_VALUE, UNKNOWN_BOOLEAN_VALUE,
-                      UNKNOWN_ARRAY_VALUE, UNKNOWN_OBJECT_VALUE})
+UNKNOWNS = frozenset(
+    {
+        UNKNOWN_STRING_VALUE,
+        UNKNOWN_NUMBER_VALUE,
+        UNKNOWN_BOOLEAN_VALUE,
+        UNKNOWN_ARRAY_VALUE,
+        UNKNOWN_OBJECT_VALUE,
+    }
+)
 _SECRET_SIG = ("4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270")
 #: Input names that carry credentials (camelCase as Pulumi sends them, snake_case as written).
 CREDENTIAL_NAME = re.compile(
@@ -158,7 +165,8 @@ def ha_database_quorum(args: StackValidationArgs, report_violation: ReportViolat
     if len(dbs) < 3 or len(dbs) % 2 == 0:
         report_violation(
             f"ha has {len(dbs)} database node(s) {dbs}: Galera keeps quorum only with an odd count of at "
-            "least 3 (3 survives one loss). Set the db replicas in ipplan.TOPOLOGIES['ha'] to 3 or 5."
+            "least 3 (3 survives one loss). Set the db replicas in ipplan.TOPOLOGIES['ha'] to 3 or 5.",
+            None,
         )
 
 
@@ -197,7 +205,8 @@ def no_open_management_ports(args: ResourceValidationArgs, report_violation: Rep
         report_violation(
             f"security group rule '{args.name}' opens {where} ({protocol}) to {prefix or 'any address'}, "
             f"including management port(s) {exposed}; restrict remoteIpPrefix to the operators' networks "
-            "or use remoteGroupId"
+            "or use remoteGroupId",
+            None,
         )
 
 
@@ -209,7 +218,8 @@ def stateful_vms_protected(args: ResourceValidationArgs, report_violation: Repor
     if role in STATEFUL_ROLES and not args.opts.protect:
         report_violation(
             f"{role} VM '{args.name}' is not protected; it holds state. Keep "
-            "ManagementPlaneArgs.protect_stateful on (the default)."
+            "ManagementPlaneArgs.protect_stateful on (the default).",
+            None,
         )
 
 
@@ -221,7 +231,8 @@ def explicit_providers(args: ResourceValidationArgs, report_violation: ReportVio
     if "::default" in provider.urn:
         report_violation(
             f"'{args.name}' uses the default provider {provider.urn}; pass the endpoint's explicit provider "
-            "(components/providers.py) in opts"
+            "(components/providers.py) in opts",
+            None,
         )
 
 
@@ -256,7 +267,8 @@ def credentials_are_secrets(args: ResourceValidationArgs, report_violation: Repo
         if isinstance(value, str) and value and value not in UNKNOWNS:
             report_violation(
                 f"input '{path}' of '{args.name}' is a credential in plaintext; pass it as a secret "
-                "(secret config read with Config.require_secret, or pulumi.Output.secret)"
+                "(secret config read with Config.require_secret, or pulumi.Output.secret)",
+                None,
             )
 
 
