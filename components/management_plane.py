@@ -42,6 +42,9 @@ class ManagementPlaneArgs:
     `sizes` gives every role present in `nodes` a size. `anti_affinity` (default on) keeps the replicas of
     each role in `ipplan.SPREAD_ROLES` on different hosts with one DRS rule per role; `protect_stateful`
     (default on) protects the OMS and database VMs from deletion.
+    `nsx_plugin` is what VIO's NSX-T policy plugin must be told when OMS deploys OpenStack, keyed by the
+    plugin's `[nsx_p]` option names (`nsx_api_managers`, `default_overlay_tz`, `default_vlan_tz`,
+    `default_tier0_router`, `edge_cluster`, `dhcp_profile`); handed to the OMS as guestinfo.
     """
 
     topology: str
@@ -63,6 +66,7 @@ class ManagementPlaneArgs:
     anti_affinity: bool = True
     protect_stateful: bool = True
     extra_guestinfo: Mapping[str, str] = field(default_factory=dict)
+    nsx_plugin: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
 
 
 #: Fields vCenter rewrites after a clone, or that change when a template is rebuilt. Diffing them would
@@ -160,6 +164,9 @@ class ManagementPlane(pulumi.ComponentResource):
             **args.extra_guestinfo,
         }
         extra: dict[str, pulumi.Input[str]] = dict(guestinfo)
+        if node.role == "oms":
+            for option, value in sorted(args.nsx_plugin.items()):
+                extra[f"guestinfo.vio.nsxp.{option}"] = value
         if node.role == "compute-driver":
             extra["guestinfo.vio.compute_cluster_moref"] = args.compute_clusters[node.key]
             extra["guestinfo.vio.resource_vcenter"] = args.resource_vcenter

@@ -138,6 +138,14 @@ def management_plane(
         compute_clusters=resource_pod.compute_cluster_ids,
         resource_vcenter=settings.resource_vcenter.server,
         vm_name_prefix=settings.name_prefix,
+        nsx_plugin={
+            "nsx_api_managers": settings.nsx.host,
+            "default_overlay_tz": resource_pod.overlay_transport_zone_path,
+            "default_vlan_tz": resource_pod.vlan_transport_zone_path,
+            "default_tier0_router": resource_pod.tier0_id,
+            "edge_cluster": resource_pod.edge_cluster_path,
+            "dhcp_profile": resource_pod.dhcp_server_path,
+        },
     )
 
 

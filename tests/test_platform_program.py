@@ -151,3 +151,13 @@ def test_readme_contract_table_lists_every_output():
     text = README.read_text()
     documented = set(re.findall(r"^\|\s*`([A-Za-z0-9]+)`\s*\|", text, flags=re.M))
     assert set(contract.OUTPUTS) <= documented, sorted(set(contract.OUTPUTS) - documented)
+
+
+def test_oms_tells_vios_nsx_plugin_the_resource_pods_transport_zones_tier0_and_dhcp(prod):
+    extra = prod.named("vio-plane-oms").inputs["extraConfig"]
+    assert extra["guestinfo.vio.nsxp.default_tier0_router"] == prod.outputs["tier0Id"]
+    assert extra["guestinfo.vio.nsxp.default_overlay_tz"] == prod.outputs["overlayTransportZonePath"]
+    assert extra["guestinfo.vio.nsxp.default_vlan_tz"] == prod.outputs["vlanTransportZonePath"]
+    assert extra["guestinfo.vio.nsxp.edge_cluster"] == prod.outputs["edgeClusterPath"]
+    assert extra["guestinfo.vio.nsxp.dhcp_profile"] == prod.outputs["dhcpServerPath"]
+    assert not any(k.startswith("guestinfo.vio.nsxp.") for k in prod.named("vio-plane-db-0").inputs["extraConfig"])
