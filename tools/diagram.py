@@ -31,6 +31,7 @@ PROJECT = "openstack:identity/project:Project"
 NETWORK = "openstack:networking/network:Network"
 SUBNET = "openstack:networking/subnet:Subnet"
 ROUTER = "openstack:networking/router:Router"
+ROUTER_INTERFACE = "openstack:networking/routerInterface:RouterInterface"
 NL = "\\n"  # a line break inside a Graphviz label
 ROLE_ORDER = ("oms", "lb", "controller", "db", "compute-driver")
 
@@ -180,6 +181,7 @@ def to_dot(plan: Mapping[str, Any], title: str | None = None) -> str:
 
     # --- OpenStack tenants
     _tenants(lines, p)
+    _north_south(lines, p)
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -211,6 +213,35 @@ def _nsx(lines: list[str], p: _Plan, objects: Iterable[dict[str, Any]], manager:
                      "shape=cylinder];")
         for t0 in t0s:
             lines.append(f"    {_id(t0['urn'])} -> {_id(peer['urn'])} [style=dashed, label=eBGP];")
+
+
+def _north_south(lines: list[str], p: _Plan) -> None:
+    """The North-South path: Tier-0 -> external network (l3_ext on the Tier-0's NSX id) -> tenant routers
+    -> the tenant networks they have interfaces on."""
+    t0s = {str((t.get("inputs") or {}).get("nsxId") or t["name"]): t for t in p.of_package("nsxt:")
+           if t["type"].endswith(":PolicyTier0Gateway")}
+    externals = [n for n in p.of(NETWORK) if (n.get("inputs") or {}).get("external")]
+    for ext in externals:
+        for segment in (ext.get("inputs") or {}).get("segments") or []:
+            t0 = t0s.get(str(segment.get("physicalNetwork")))
+            if t0 is not None:
+                lines.append(f"  {_id(t0['urn'])} -> {_id(ext['urn'])} [label={_q(segment.get('networkType', ''))}];")
+    subnets = {s["urn"]: s for s in p.of(SUBNET)}
+    interfaces = p.of(ROUTER_INTERFACE)
+    for router in p.of(ROUTER):
+        inputs = router.get("inputs") or {}
+        lines.append(f"  {_id(router['urn'])} [label={_q('router ' + str(inputs.get('name', router['name'])) + NL + ('SNAT' if inputs.get('enableSnat') else 'no SNAT'))}, "
+                     "shape=octagon, fillcolor=\"#fbe3c4\"];")
+        for ext in externals:
+            if ext["urn"] in p.deps(router):
+                lines.append(f"  {_id(ext['urn'])} -> {_id(router['urn'])} [label=gateway];")
+        for iface in interfaces:
+            if router["urn"] not in p.deps(iface):
+                continue
+            for subnet_urn in p.deps(iface) & set(subnets):
+                for net_urn in p.deps(subnets[subnet_urn]):
+                    if p.by_urn.get(net_urn, {}).get("type") == NETWORK:
+                        lines.append(f"  {_id(router['urn'])} -> {_id(net_urn)} [arrowhead=none, color=gray40];")
 
 
 def tenants(plan: Mapping[str, Any]) -> dict[str, list[str]]:
