@@ -61,6 +61,17 @@ def test_tier0_and_anti_affinity_rules_are_drawn(plan: dict[str, Any], dot: str)
             assert f'"{res["urn"]}" [label=' in dot
 
 
+def test_north_south_path_links_tier0_external_network_and_each_tenant_router(plan: dict[str, Any], dot: str) -> None:
+    by_type = lambda t: [r for r in plan["resources"] if r["type"] == t]  # noqa: E731
+    t0 = by_type("nsxt:index/policyTier0Gateway:PolicyTier0Gateway")[0]
+    ext = next(n for n in by_type(diagram.NETWORK) if n["inputs"].get("external"))
+    assert f'"{t0["urn"]}" -> "{ext["urn"]}"' in dot
+    routers = by_type(diagram.ROUTER)
+    assert routers
+    for router in routers:
+        assert f'"{ext["urn"]}" -> "{router["urn"]}" [label=gateway]' in dot
+
+
 def test_degrades_without_tenants_or_nsx(plan: dict[str, Any]) -> None:
     bare = copy.deepcopy(plan)
     bare["resources"] = [r for r in bare["resources"]
