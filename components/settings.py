@@ -1066,24 +1066,29 @@ def _tier0_problems(t0: Tier0) -> list[Problem]:
 # ------------------------------------------------------------------------------------------- public
 
 
-def parse(raw: Mapping[str, Any], present_credentials: Iterable[str] = CREDENTIAL_KEYS) -> Settings:
-    """Validate plain config values (keys without the namespace, objects already decoded).
-
-    `present_credentials` names the secret keys that are set; the missing ones are reported.
-    Raises `ConfigError` listing every problem.
-    """
+def _shapes(
+    raw: Mapping[str, Any],
+    sections: Iterable[tuple[str, str, Any, bool]],
+    credential_keys: Iterable[str],
+    present_credentials: Iterable[str],
+    unknown_hint: str,
+) -> tuple[dict[str, Any], list[Problem]]:
+    """The shape pass shared by the platform and tenant stacks: missing secrets, unknown keys, and each
+    section parsed on its own. Returns the sections that parsed (by attribute) and the problems."""
     problems: list[Problem] = []
     present = set(present_credentials)
-    for key in CREDENTIAL_KEYS:
+    credential_keys = tuple(credential_keys)
+    for key in credential_keys:
         if key not in present:
             problems.append(
                 Problem(key, f"is required; set it with `pulumi config set --secret {NAMESPACE}:{key} ...`")
             )
-    for key in sorted(set(raw) - KNOWN_KEYS):
-        problems.append(Problem(key, "unknown key; check its spelling against the README's config table"))
-
+    sections = tuple(sections)
+    known = {k for k, *_ in sections} | set(credential_keys)
+    for key in sorted(set(raw) - known):
+        problems.append(Problem(key, unknown_hint))
     values: dict[str, Any] = {}
-    for key, attr, kind, required in _SECTIONS:
+    for key, attr, kind, required in sections:
         if key not in raw or raw[key] is None:
             if required:
                 problems.append(Problem(key, "is required"))
@@ -1091,6 +1096,33 @@ def parse(raw: Mapping[str, Any], present_credentials: Iterable[str] = CREDENTIA
         parsed = _parse_section(key, kind, raw[key], problems)
         if parsed is not None:
             values[attr] = parsed
+    return values, problems
+
+
+def _read(config: pulumi.Config, section_keys: Iterable[str], known: Iterable[str]) -> dict[str, Any]:
+    """Raw values of the namespace: the known sections (objects decoded) and any unknown key, so that a
+    misspelt key is reported instead of silently falling back to a default."""
+    raw: dict[str, Any] = {key: config.get(key) for key in _namespace_keys() - set(known)}
+    for key in section_keys:
+        try:
+            value = config.get_object(key)
+        except Exception:  # noqa: BLE001 - a scalar key set without JSON quoting
+            value = config.get(key)
+        if value is not None:
+            raw[key] = value
+    return raw
+
+
+def parse(raw: Mapping[str, Any], present_credentials: Iterable[str] = CREDENTIAL_KEYS) -> Settings:
+    """Validate plain config values (keys without the namespace, objects already decoded).
+
+    `present_credentials` names the secret keys that are set; the missing ones are reported.
+    Raises `ConfigError` listing every problem.
+    """
+    values, problems = _shapes(
+        raw, _SECTIONS, CREDENTIAL_KEYS, present_credentials,
+        "unknown key; check its spelling against the README's config table",
+    )
 
     topology = values.get("topology", "ha")
     resource: ResourceVcenter | None = values.get("resource_vcenter")
@@ -1138,17 +1170,7 @@ class Credentials:
 def load(config: pulumi.Config | None = None) -> tuple[Settings, Credentials]:
     """Read and validate the `vio-nfv` namespace of the current stack."""
     config = config or pulumi.Config(NAMESPACE)
-    raw: dict[str, Any] = {}
-    # Unknown keys are reported too, so a misspelt key does not silently fall back to a default.
-    for key in _namespace_keys() - KNOWN_KEYS:
-        raw[key] = config.get(key)
-    for key, *_ in _SECTIONS:
-        try:
-            value = config.get_object(key)
-        except Exception:  # noqa: BLE001 - a scalar key set without JSON quoting
-            value = config.get(key)
-        if value is not None:
-            raw[key] = value
+    raw = _read(config, (k for k, *_ in _SECTIONS), KNOWN_KEYS)
     present = [k for k in CREDENTIAL_KEYS if config.get_secret(k) is not None]
     settings = parse(raw, present)
     secrets = {k: config.require_secret(k) for k in CREDENTIAL_KEYS}
@@ -1164,10 +1186,10 @@ def load(config: pulumi.Config | None = None) -> tuple[Settings, Credentials]:
 
 #: Keys of a tenant's own stack (examples/tenant-stack), same `vio-nfv` namespace as the platform.
 TENANT_STACK_CREDENTIAL_KEYS: tuple[str, ...] = ("tenantOpenstackPassword",)
-_TENANT_STACK_SECTIONS: tuple[tuple[str, str, Any], ...] = (
-    ("platformStack", "platform_stack", TenantStackSettings.model_fields["platform_stack"].annotation),
-    ("tenant", "tenant", TenantSpec),
-    ("tenantOpenstack", "tenant_openstack", TenantOpenStack),
+_TENANT_STACK_SECTIONS: tuple[tuple[str, str, Any, bool], ...] = (
+    ("platformStack", "platform_stack", TenantStackSettings.model_fields["platform_stack"].annotation, True),
+    ("tenant", "tenant", TenantSpec, True),
+    ("tenantOpenstack", "tenant_openstack", TenantOpenStack, True),
 )
 
 
@@ -1175,21 +1197,10 @@ def parse_tenant_stack(
     raw: Mapping[str, Any], present_credentials: Iterable[str] = TENANT_STACK_CREDENTIAL_KEYS
 ) -> TenantStackSettings:
     """Validate a tenant stack's config (the tenant spec gets the same rules as in the platform)."""
-    problems: list[Problem] = []
-    for key in TENANT_STACK_CREDENTIAL_KEYS:
-        if key not in set(present_credentials):
-            problems.append(Problem(key, f"is required; set it with `pulumi config set --secret {NAMESPACE}:{key} ...`"))
-    known = {k for k, *_ in _TENANT_STACK_SECTIONS} | set(TENANT_STACK_CREDENTIAL_KEYS)
-    for key in sorted(set(raw) - known):
-        problems.append(Problem(key, "unknown key; a tenant stack takes platformStack, tenant, tenantOpenstack"))
-    values: dict[str, Any] = {}
-    for key, attr, kind in _TENANT_STACK_SECTIONS:
-        if raw.get(key) is None:
-            problems.append(Problem(key, "is required"))
-            continue
-        parsed = _parse_section(key, kind, raw[key], problems)
-        if parsed is not None:
-            values[attr] = parsed
+    values, problems = _shapes(
+        raw, _TENANT_STACK_SECTIONS, TENANT_STACK_CREDENTIAL_KEYS, present_credentials,
+        "unknown key; a tenant stack takes platformStack, tenant, tenantOpenstack",
+    )
     if "tenant" in values:
         problems += _tenant_spec_problems("tenant", values["tenant"], None, external_known=False)
     if problems:
@@ -1201,14 +1212,7 @@ def load_tenant_stack(config: pulumi.Config | None = None) -> tuple[TenantStackS
     """Read and validate a tenant stack's config; returns the settings and the tenant's secret password."""
     config = config or pulumi.Config(NAMESPACE)
     known = {k for k, *_ in _TENANT_STACK_SECTIONS} | set(TENANT_STACK_CREDENTIAL_KEYS)
-    raw: dict[str, Any] = {k: config.get(k) for k in _namespace_keys() - known}
-    for key, *_ in _TENANT_STACK_SECTIONS:
-        try:
-            value = config.get_object(key)
-        except Exception:  # noqa: BLE001 - a scalar key set without JSON quoting
-            value = config.get(key)
-        if value is not None:
-            raw[key] = value
+    raw = _read(config, (k for k, *_ in _TENANT_STACK_SECTIONS), known)
     present = [k for k in TENANT_STACK_CREDENTIAL_KEYS if config.get_secret(k) is not None]
     settings = parse_tenant_stack(raw, present)
     return settings, config.require_secret("tenantOpenstackPassword")
