@@ -48,6 +48,11 @@ class Node:
         """`<role>-<key>` (or `oms` for the single OMS): the suffix of logical and VM names."""
         return self.role if self.role == "oms" else f"{self.role}-{self.key}"
 
+    def vm_name(self, prefix: str) -> str:
+        """The VM's name in vCenter and its hostname: `<prefix>-<slug>`. Preflight relies on it to tell a
+        deployed plane VM holding its own planned address from a real IP collision."""
+        return f"{prefix}-{self.slug}"
+
 
 def node_keys(topology: str, compute_clusters: Sequence[str]) -> list[tuple[Role, str]]:
     """Every node of the plane in allocation order, as (role, key)."""

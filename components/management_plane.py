@@ -131,7 +131,7 @@ class ManagementPlane(pulumi.ComponentResource):
         self.node_ips = pulumi.Output.from_input(ipplan.by_role(args.nodes))
         self.ip_plan = pulumi.Output.from_input(
             [
-                {"name": f"{args.vm_name_prefix}-{n.slug}", "role": n.role, "key": n.key, "ip": str(n.address)}
+                {"name": n.vm_name(args.vm_name_prefix), "role": n.role, "key": n.key, "ip": str(n.address)}
                 for n in args.nodes
             ]
             + [{"name": f"{args.vm_name_prefix}-vip", "role": "vip", "key": "public", "ip": str(args.vip)}]
@@ -156,7 +156,7 @@ class ManagementPlane(pulumi.ComponentResource):
         provider: pulumi.ProviderResource,
     ) -> vsphere.VirtualMachine:
         size = args.sizes[node.role]
-        hostname = f"{args.vm_name_prefix}-{node.slug}"
+        hostname = node.vm_name(args.vm_name_prefix)
         guestinfo = {
             "guestinfo.vio.role": node.role,
             "guestinfo.vio.vip": str(args.vip),

@@ -387,7 +387,7 @@ def addresses(
     """Each planned address must be free, unless the VM holding it is the plane's own node for it
     (a preflight before an update of a deployed plane)."""
     planned: dict[IPv4Address, tuple[str, str]] = {
-        n.address: (n.slug, f"{settings.name_prefix}-{n.slug}") for n in need.nodes
+        n.address: (n.slug, n.vm_name(settings.name_prefix)) for n in need.nodes
     }
     planned[settings.management_network.vip] = ("vip", "")
     holders: dict[str, list[tuple[str, str]]] = {}
