@@ -15,13 +15,13 @@ A `ConfigError` lists each problem with its full config key, e.g.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from ipaddress import IPv4Address, IPv4Network
 from typing import Annotated, Any, Literal
 
 import pulumi
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, TypeAdapter, ValidationError
 from pydantic.alias_generators import to_camel
 
 from components import ipplan
@@ -37,6 +37,55 @@ CREDENTIAL_KEYS: tuple[str, ...] = (
     "openstackPassword",
     "bgpNeighborPassword",
 )
+
+
+#: Credential keys that may be written in plain text: a certificate thumbprint is what the server shows
+#: every TLS client, so it protects nothing to encrypt it, and in plain text its format is checked offline
+#: too. NSX still receives it as a secret (components/nsx_edge.py).
+PLAINTEXT_ALLOWED: frozenset[str] = frozenset({"resourceVcenterThumbprint"})
+
+
+def _thumbprint(value: str) -> bool:
+    # NSX's UsernamePasswordLoginCredential.thumbprint: pattern ^(([0-9A-Fa-f]{2}[:])+([0-9A-Fa-f]{2}))?$
+    # (https://developer.broadcom.com/xapis/nsx-t-data-center-rest-api/4.0.0/schemas_UsernamePasswordLoginCredential.html);
+    # the hash is SHA-1 (20 bytes) or SHA-256 (32 bytes), what `openssl x509 -fingerprint` prints.
+    parts = value.split(":")
+    return len(parts) in (20, 32) and all(re.fullmatch(r"[0-9A-Fa-f]{2}", p) for p in parts)
+
+
+#: Credentials with a format: (predicate, what is expected). Checked on the value the program receives.
+CREDENTIAL_FORMATS: Mapping[str, tuple[Any, str]] = {
+    "resourceVcenterThumbprint": (
+        _thumbprint,
+        "a SHA-1 or SHA-256 certificate thumbprint in colon-hex (20 or 32 bytes, e.g. AB:12:...); "
+        "get it with `openssl s_client -connect <vcenter>:443 </dev/null | openssl x509 -noout "
+        "-fingerprint -sha256`",
+    ),
+}
+
+
+def credential_problems(
+    credential_keys: Iterable[str],
+    plaintext: Iterable[str] = (),
+    values: Mapping[str, Any] | None = None,
+) -> list[Problem]:
+    """Credentials written in plain text (not `secure:`), empty, or of the wrong format. The message never
+    contains the value: a password pasted in clear must not be printed again."""
+    out: list[Problem] = []
+    plaintext = set(plaintext)
+    for key in credential_keys:
+        fix = f"`pulumi config set --secret {NAMESPACE}:{key} ...`"
+        if key in plaintext and key not in PLAINTEXT_ALLOWED:
+            out.append(Problem(key, f"is written in plain text in the stack file (value not shown); it is a "
+                                    f"credential: remove the line and set it with {fix}"))
+        value = (values or {}).get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not value.strip():
+            out.append(Problem(key, f"is empty; set it with {fix}"))
+        elif key in CREDENTIAL_FORMATS and not CREDENTIAL_FORMATS[key][0](value.strip()):
+            out.append(Problem(key, f"is not {CREDENTIAL_FORMATS[key][1]} (value not shown)"))
+    return out
 
 
 class ConfigError(pulumi.RunError):
@@ -66,14 +115,43 @@ class Problem:
 
 
 class _Section(BaseModel):
+    # strict: a YAML value of the wrong type is an error, never coerced (a VLAN of `true` is not 1, a
+    # name of 123 is not "123"). The only lax fields are the address types below, which YAML gives as text.
     model_config = ConfigDict(
-        frozen=True, extra="forbid", alias_generator=to_camel, populate_by_name=True
+        frozen=True, extra="forbid", alias_generator=to_camel, populate_by_name=True, strict=True
     )
 
 
-Name = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[^/\\]+$")]
+#: Addresses and networks arrive as YAML strings: parsing them from text is the one coercion allowed.
+IPv4Address = Annotated[ipaddress.IPv4Address, Strict(False)]
+IPv4Network = Annotated[ipaddress.IPv4Network, Strict(False)]
+
+#: An inventory or display name: no '/' or '\\' (vSphere inventory paths), no control characters, and
+#: no leading or trailing whitespace (vCenter and NSX keep it, so `"dc01 "` names another object).
+Name = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[^/\\\s\x00-\x1f]([^/\\\x00-\x1f]*[^/\\\s\x00-\x1f])?$")]
 #: A DNS label: what tenant, network and cluster keys become inside logical names and hostnames.
 Label = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")]
+
+_HOST_LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+
+
+def _host(value: str) -> str:
+    """RFC 1123 host name (labels of 1-63 letters, digits and inner hyphens; 253 in all) or IPv4 address."""
+    labels = value.split(".")
+    if len(value) > 253 or not all(_HOST_LABEL.match(label) for label in labels):
+        raise ValueError("not a valid host name (RFC 1123: dot-separated labels of 1-63 letters, digits and "
+                         "inner hyphens, 253 characters at most) or IPv4 address")
+    if all(label.isdigit() for label in labels):  # all-numeric: only meaningful as an IPv4 address
+        try:
+            ipaddress.IPv4Address(value)
+        except ValueError:
+            raise ValueError("is neither an IPv4 address nor a host name (a name's last label is not "
+                             "all digits)") from None
+    return value
+
+
+#: A server, NTP source or DNS domain: an RFC 1123 host name / FQDN, or an IPv4 address.
+Host = Annotated[str, AfterValidator(_host)]
 Port = Annotated[int, Field(ge=1, le=65535)]
 VlanId = Annotated[int, Field(ge=0, le=4094)]
 
@@ -81,7 +159,7 @@ VlanId = Annotated[int, Field(ge=0, le=4094)]
 class VcenterEndpoint(_Section):
     """How to reach a vCenter Server. The password is the secret `<prefix>Password` key."""
 
-    server: Name = Field(description="FQDN or IP of the vCenter Server.")
+    server: Host = Field(description="FQDN or IP of the vCenter Server.")
     username: Name = Field(description="SSO user, e.g. svc-vio@vsphere.local.")
     port: Port = Field(default=443, description="HTTPS port of the vCenter API.")
     allow_unverified_ssl: bool = Field(
@@ -169,7 +247,7 @@ class NsxDhcp(_Section):
 class Nsx(_Section):
     """NSX-T Manager associated with the resource vCenter. The password is the secret `nsxPassword`."""
 
-    host: Name = Field(description="FQDN or IP of the NSX-T Manager (or its cluster VIP).")
+    host: Host = Field(description="FQDN or IP of the NSX-T Manager (or its cluster VIP).")
     username: Name = Field(default="admin")
     allow_unverified_ssl: bool = Field(default=False)
     overlay_transport_zone: Name = Field(description="Overlay transport zone (East-West segments).")
@@ -182,7 +260,7 @@ class Nsx(_Section):
 class OpenStack(_Section):
     """VIO's OpenStack API as tenants and the bootstrap reach it (Keystone v3 on the public VIP)."""
 
-    public_hostname: Name = Field(description="DNS name that resolves to the management plane VIP.")
+    public_hostname: Host = Field(description="DNS name that resolves to the management plane VIP.")
     username: Name = Field(default="admin")
     project_name: Name = Field(default="admin")
     user_domain: Name = Field(default="Default")
@@ -208,8 +286,8 @@ class ManagementNetwork(_Section):
     cidr: IPv4Network
     gateway: IPv4Address
     dns: list[IPv4Address] = Field(min_length=1)
-    ntp: list[Name] = Field(min_length=1)
-    domain: Name = Field(description="DNS suffix of the management VMs.")
+    ntp: list[Host] = Field(min_length=1)
+    domain: Host = Field(description="DNS suffix of the management VMs.")
     static_range: IpRange = Field(description="Addresses the plan allocates VM IPs from, in order.")
     vip: IPv4Address = Field(description="Public/admin VIP held by the load balancer pair.")
 
@@ -573,6 +651,13 @@ _SECTIONS: tuple[tuple[str, str, Any, bool], ...] = (
 KNOWN_KEYS: frozenset[str] = frozenset(k for k, *_ in _SECTIONS) | frozenset(CREDENTIAL_KEYS)
 
 
+def _is_text(kind: Any) -> bool:
+    try:
+        return TypeAdapter(kind).json_schema().get("type") == "string"
+    except Exception:  # noqa: BLE001 - a kind without a JSON schema is not text
+        return False
+
+
 # ------------------------------------------------------------------------------------------ messages
 
 
@@ -588,13 +673,61 @@ def _dotted(prefix: str, loc: tuple[int | str, ...]) -> str:
     return key
 
 
+#: The longest excerpt of a bad value a message shows: a pasted certificate or a whole YAML block is
+#: cut, never echoed in full.
+EXCERPT_CHARS = 60
+
+_TYPE_NAMES = {
+    "int_type": "an integer", "int_from_float": "an integer", "bool_type": "true or false",
+    "string_type": "text", "float_type": "a number", "list_type": "a list", "dict_type": "a mapping",
+    "model_type": "a mapping of keys", "model_attributes_type": "a mapping of keys",
+}
+
+
+def _excerpt(value: Any) -> str:
+    """A short, single-line repr of a config value for messages."""
+    text = repr(value) if not isinstance(value, str | int | float) or isinstance(value, bool) else str(value)
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 3] + "..."
+
+
+def _what(value: Any) -> str:
+    """How YAML spelt a value of the wrong type, so the message says what to change."""
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()} (YAML reads true/false/yes/no/on/off as booleans)"
+    if isinstance(value, int | float):
+        return f"the number {value} (quote it if it is meant as text)"
+    if isinstance(value, str):
+        return f"the text {_excerpt(value)!r}"
+    if isinstance(value, list):
+        return f"a list {_excerpt(value)}"
+    if isinstance(value, dict):
+        return f"a mapping {_excerpt(value)}"
+    return _excerpt(value)
+
+
+def _ipv6(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        return ipaddress.ip_network(value, strict=False).version == 6
+    except ValueError:
+        return False
+
+
 def _describe(error: Mapping[str, Any]) -> str:
     kind, value = error["type"], error.get("input")
-    shown = value if isinstance(value, str | int | float) else repr(value)
+    shown = _excerpt(value)
     if kind == "missing":
         return "is required"
     if kind == "extra_forbidden":
         return f"unknown key (value {shown!r}); check its spelling against the README's config table"
+    if kind in _TYPE_NAMES:
+        return f"expected {_TYPE_NAMES[kind]}, got {_what(value)}"
+    if kind.startswith(("ip_v4", "ip_any")) and _ipv6(value):
+        return f"{shown} is IPv6; VIO's management and provider networks here are IPv4 only, use an IPv4 value"
+    if kind.startswith(("ip_v4", "ip_any")) and not isinstance(value, str):
+        return f"expected an IPv4 value as text, got {_what(value)}"
     if kind in {"ip_v4_address", "ip_any_address"}:
         return f"{shown} is not an IP address"
     if kind in {"ip_v4_network", "ip_any_network"}:
@@ -608,7 +741,13 @@ def _describe(error: Mapping[str, Any]) -> str:
     if kind == "literal_error":
         return f"{shown!r} is not one of {error['ctx']['expected']}"
     if kind == "string_pattern_mismatch":
-        return f"{shown!r} is not a valid name (lowercase letters, digits and '-', not at either end)"
+        if isinstance(value, str) and value != value.strip():
+            return f"{shown!r} has leading or trailing whitespace; remove it"
+        if "a-z0-9" in str(error.get("ctx", {}).get("pattern", "")):
+            return f"{shown!r} is not a valid name (lowercase letters, digits and '-', not at either end)"
+        return f"{shown!r} is not a valid name (no '/', '\\' or control characters)"
+    if kind == "value_error":
+        return f"{shown!r}: {str(error.get('ctx', {}).get('error', error['msg']))}"
     if kind in {"greater_than_equal", "less_than_equal", "too_short", "too_long"}:
         return f"{shown!r}: {error['msg'].lower()}"
     return f"{shown!r}: {error['msg']}"
@@ -1072,9 +1211,12 @@ def _shapes(
     credential_keys: Iterable[str],
     present_credentials: Iterable[str],
     unknown_hint: str,
+    plaintext_credentials: Iterable[str] = (),
+    credential_values: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, Any], list[Problem]]:
-    """The shape pass shared by the platform and tenant stacks: missing secrets, unknown keys, and each
-    section parsed on its own. Returns the sections that parsed (by attribute) and the problems."""
+    """The shape pass shared by the platform and tenant stacks: missing, plain-text, empty or malformed
+    secrets, unknown keys, and each section parsed on its own. Returns the sections that parsed (by
+    attribute) and the problems."""
     problems: list[Problem] = []
     present = set(present_credentials)
     credential_keys = tuple(credential_keys)
@@ -1083,6 +1225,7 @@ def _shapes(
             problems.append(
                 Problem(key, f"is required; set it with `pulumi config set --secret {NAMESPACE}:{key} ...`")
             )
+    problems += credential_problems(credential_keys, plaintext_credentials, credential_values)
     sections = tuple(sections)
     known = {k for k, *_ in sections} | set(credential_keys)
     for key in sorted(set(raw) - known):
@@ -1104,24 +1247,39 @@ def _read(config: pulumi.Config, section_keys: Iterable[str], known: Iterable[st
     misspelt key is reported instead of silently falling back to a default."""
     raw: dict[str, Any] = {key: config.get(key) for key in _namespace_keys() - set(known)}
     for key in section_keys:
-        try:
-            value = config.get_object(key)
-        except Exception:  # noqa: BLE001 - a scalar key set without JSON quoting
-            value = config.get(key)
+        if key in _TEXT_KEYS:
+            # A top-level scalar reaches the program as text (Pulumi config values are strings; only
+            # objects are JSON): `namePrefix: 123` and `namePrefix: "123"` are both the name "123", which
+            # a JSON decode would turn into the integer 123.
+            value: Any = config.get(key)
+        else:
+            try:
+                value = config.get_object(key)
+            except Exception:  # noqa: BLE001 - a scalar key set without JSON quoting
+                value = config.get(key)
         if value is not None:
             raw[key] = value
     return raw
 
 
-def parse(raw: Mapping[str, Any], present_credentials: Iterable[str] = CREDENTIAL_KEYS) -> Settings:
+def parse(
+    raw: Mapping[str, Any],
+    present_credentials: Iterable[str] = CREDENTIAL_KEYS,
+    *,
+    plaintext_credentials: Iterable[str] = (),
+    credential_values: Mapping[str, Any] | None = None,
+) -> Settings:
     """Validate plain config values (keys without the namespace, objects already decoded).
 
     `present_credentials` names the secret keys that are set; the missing ones are reported.
+    `plaintext_credentials` names those set in plain text rather than as secrets; `credential_values`
+    gives the values the program received (checked for emptiness and format, never shown).
     Raises `ConfigError` listing every problem.
     """
     values, problems = _shapes(
         raw, _SECTIONS, CREDENTIAL_KEYS, present_credentials,
         "unknown key; check its spelling against the README's config table",
+        plaintext_credentials, credential_values,
     )
 
     topology = values.get("topology", "ha")
@@ -1145,6 +1303,37 @@ def parse(raw: Mapping[str, Any], present_credentials: Iterable[str] = CREDENTIA
     if problems:
         raise ConfigError(problems)
     return Settings.model_validate(values)
+
+
+def is_secret_key(full_key: str) -> bool:
+    """Whether the engine marks `vio-nfv:<key>` secret, i.e. it was written as `secure:`.
+
+    Under the Pulumi CLI the program only sees decrypted values: the language host passes the config in
+    PULUMI_CONFIG and the names of the secret ones in PULUMI_CONFIG_SECRET_KEYS
+    (pulumi/pulumi: sdk/python/cmd/pulumi-language-python/main.go), read by
+    `pulumi.runtime.config.get_config_secret_keys_env`; an in-process runtime (automation API, mocks, the
+    offline evaluator) passes them to `set_all_config(config, secret_keys)` instead, read by
+    `is_config_secret`. Both are consulted.
+    """
+    from pulumi.runtime import config as runtime_config
+
+    return runtime_config.is_config_secret(full_key) or full_key in runtime_config.get_config_secret_keys_env()
+
+
+def _credentials(config: pulumi.Config, keys: Iterable[str]) -> tuple[list[str], list[str], dict[str, Any]]:
+    """(set keys, keys set in plain text, values as the program received them) for credential keys."""
+    present: list[str] = []
+    plaintext: list[str] = []
+    values: dict[str, Any] = {}
+    for key in keys:
+        value = config.get(key)
+        if value is None:
+            continue
+        present.append(key)
+        values[key] = value
+        if not is_secret_key(config.full_key(key)):
+            plaintext.append(key)
+    return present, plaintext, values
 
 
 def _namespace_keys() -> set[str]:
@@ -1171,8 +1360,8 @@ def load(config: pulumi.Config | None = None) -> tuple[Settings, Credentials]:
     """Read and validate the `vio-nfv` namespace of the current stack."""
     config = config or pulumi.Config(NAMESPACE)
     raw = _read(config, (k for k, *_ in _SECTIONS), KNOWN_KEYS)
-    present = [k for k in CREDENTIAL_KEYS if config.get_secret(k) is not None]
-    settings = parse(raw, present)
+    present, plaintext, values = _credentials(config, CREDENTIAL_KEYS)
+    settings = parse(raw, present, plaintext_credentials=plaintext, credential_values=values)
     secrets = {k: config.require_secret(k) for k in CREDENTIAL_KEYS}
     return settings, Credentials(
         management_vcenter_password=secrets["managementVcenterPassword"],
@@ -1193,13 +1382,24 @@ _TENANT_STACK_SECTIONS: tuple[tuple[str, str, Any, bool], ...] = (
 )
 
 
+#: Top-level keys whose value is text (names, enums): read as the string the engine passes.
+_TEXT_KEYS: frozenset[str] = frozenset(
+    k for k, _, kind, _ in (*_SECTIONS, *_TENANT_STACK_SECTIONS) if _is_text(kind)
+)
+
+
 def parse_tenant_stack(
-    raw: Mapping[str, Any], present_credentials: Iterable[str] = TENANT_STACK_CREDENTIAL_KEYS
+    raw: Mapping[str, Any],
+    present_credentials: Iterable[str] = TENANT_STACK_CREDENTIAL_KEYS,
+    *,
+    plaintext_credentials: Iterable[str] = (),
+    credential_values: Mapping[str, Any] | None = None,
 ) -> TenantStackSettings:
     """Validate a tenant stack's config (the tenant spec gets the same rules as in the platform)."""
     values, problems = _shapes(
         raw, _TENANT_STACK_SECTIONS, TENANT_STACK_CREDENTIAL_KEYS, present_credentials,
         "unknown key; a tenant stack takes platformStack, tenant, tenantOpenstack",
+        plaintext_credentials, credential_values,
     )
     if "tenant" in values:
         problems += _tenant_spec_problems("tenant", values["tenant"], None, external_known=False)
@@ -1213,6 +1413,6 @@ def load_tenant_stack(config: pulumi.Config | None = None) -> tuple[TenantStackS
     config = config or pulumi.Config(NAMESPACE)
     known = {k for k, *_ in _TENANT_STACK_SECTIONS} | set(TENANT_STACK_CREDENTIAL_KEYS)
     raw = _read(config, (k for k, *_ in _TENANT_STACK_SECTIONS), known)
-    present = [k for k in TENANT_STACK_CREDENTIAL_KEYS if config.get_secret(k) is not None]
-    settings = parse_tenant_stack(raw, present)
+    present, plaintext, values = _credentials(config, TENANT_STACK_CREDENTIAL_KEYS)
+    settings = parse_tenant_stack(raw, present, plaintext_credentials=plaintext, credential_values=values)
     return settings, config.require_secret("tenantOpenstackPassword")
