@@ -747,7 +747,7 @@ def _describe(error: Mapping[str, Any]) -> str:
             return f"{shown!r} is not a valid name (lowercase letters, digits and '-', not at either end)"
         return f"{shown!r} is not a valid name (no '/', '\\' or control characters)"
     if kind == "value_error":
-        return f"{shown!r}: {str(error.get('ctx', {}).get('error', error['msg']))}"
+        return f"{shown!r}: {error.get('ctx', {}).get('error', error['msg'])!s}"
     if kind in {"greater_than_equal", "less_than_equal", "too_short", "too_long"}:
         return f"{shown!r}: {error['msg'].lower()}"
     return f"{shown!r}: {error['msg']}"
@@ -830,23 +830,12 @@ def _tenant_problems(
     out: list[Problem] = []
     for i, dup in _duplicates(t.name for t in tenants):
         out.append(Problem(f"tenants[{i}].name", f"tenant {dup!r} is defined twice"))
-    owners: list[tuple[str, IPv4Network]] = []
-    if management is not None:
-        owners.append(("managementNetwork.cidr", management.cidr))
-    if external is not None:
-        owners.append(("externalNetwork.cidr", external.cidr))
     for ti, tenant in enumerate(tenants):
         out += _tenant_spec_problems(f"tenants[{ti}]", tenant, external, external_known)
         for ni, dup in _duplicates(n.name for n in tenant.networks):
             out.append(
                 Problem(f"tenants[{ti}].networks[{ni}].name", f"network {dup!r} is defined twice in tenant {tenant.name!r}")
             )
-        for ni, network in enumerate(tenant.networks):
-            key = f"tenants[{ti}].networks[{ni}].cidr"
-            clash = next((k for k, c in owners if c.overlaps(network.cidr)), None)
-            if clash is not None:
-                out.append(Problem(key, f"{network.cidr} overlaps {clash} {dict(owners)[clash]}"))
-            owners.append((f"{key} ({tenant.name}/{network.name})", network.cidr))
     return out
 
 
@@ -872,8 +861,6 @@ def port_range(value: int | str | None) -> tuple[int, int] | None:
 def _external_problems(ext: ExternalNetwork, management: ManagementNetwork | None) -> list[Problem]:
     key, out = "externalNetwork", []
     out += _address_problems(key, ext.cidr, ext.gateway, [ext.floating_pool], "floatingPool")
-    if management is not None and management.cidr.overlaps(ext.cidr):
-        out.append(Problem(f"{key}.cidr", f"{ext.cidr} overlaps managementNetwork.cidr {management.cidr}"))
     return out
 
 
@@ -1127,12 +1114,6 @@ def _tier0_problems(t0: Tier0) -> list[Problem]:
         out.append(Problem(f"{key}.uplinks[{i}].name", f"uplink {dup!r} is defined twice"))
     for i, dup in _duplicates(str(u.vlan) for u in t0.uplinks):
         out.append(Problem(f"{key}.uplinks[{i}].vlan", f"VLAN {dup} is used by another uplink"))
-    for i, uplink in enumerate(t0.uplinks):
-        for j, other in enumerate(t0.uplinks[:i]):
-            if uplink.cidr.overlaps(other.cidr):
-                out.append(
-                    Problem(f"{key}.uplinks[{i}].cidr", f"{uplink.cidr} overlaps uplinks[{j}] {other.cidr}")
-                )
 
     owners: dict[IPv4Address, str] = {}
     for i, uplink in enumerate(t0.uplinks):
@@ -1200,6 +1181,169 @@ def _tier0_problems(t0: Tier0) -> list[Problem]:
                 )
             )
     return out
+
+
+# ------------------------------------------------------------------------------- generic, whole-config
+
+
+def address_space(values: Mapping[str, Any]) -> tuple[list[tuple[str, IPv4Network]], list[tuple[str, IPv4Address]]]:
+    """Every address space of the config as (key, network), and every single address that must be a host
+    of one of them (gateways, VIPs, BGP neighbors, Tier-0 interfaces) as (key, address).
+
+    The one place a new section adds its networks and addresses: the whole-config pass checks them all
+    against each other.
+    """
+    nets: list[tuple[str, IPv4Network]] = []
+    hosts: list[tuple[str, IPv4Address]] = []
+    mgmt: ManagementNetwork | None = values.get("management_network")
+    if mgmt is not None:
+        nets.append(("managementNetwork.cidr", mgmt.cidr))
+        hosts += [("managementNetwork.gateway", mgmt.gateway), ("managementNetwork.vip", mgmt.vip)]
+    ext: ExternalNetwork | None = values.get("external_network")
+    if ext is not None:
+        nets.append(("externalNetwork.cidr", ext.cidr))
+        hosts.append(("externalNetwork.gateway", ext.gateway))
+    nsx: Nsx | None = values.get("nsx")
+    if nsx is not None:
+        t0 = nsx.tier0
+        for i, uplink in enumerate(t0.uplinks):
+            ukey = f"nsx.tier0.uplinks[{i}]"
+            nets.append((f"{ukey}.cidr", uplink.cidr))
+            hosts += [(f"{ukey}.interfaces[{j}].address", x.address) for j, x in enumerate(uplink.interfaces)]
+            if uplink.ha_vip is not None:
+                hosts.append((f"{ukey}.haVip", uplink.ha_vip))
+        hosts += [(f"nsx.tier0.neighbors[{i}].address", n.address) for i, n in enumerate(t0.neighbors)]
+    tenants: list[TenantSpec] = list(values.get("tenants") or [])
+    if values.get("tenant") is not None:  # a tenant's own stack
+        tenants.append(values["tenant"])
+    for ti, tenant in enumerate(tenants):
+        tkey = "tenant" if values.get("tenant") is tenant else f"tenants[{ti}]"
+        for ni, net in enumerate(tenant.networks):
+            nets.append((f"{tkey}.networks[{ni}].cidr", net.cidr))
+        for li, lb in enumerate(tenant.load_balancers):
+            if lb.vip_address is not None:
+                hosts.append((f"{tkey}.loadBalancers[{li}].vipAddress", lb.vip_address))
+    return nets, hosts
+
+
+def _address_space_problems(values: Mapping[str, Any], reported: set[str]) -> list[Problem]:
+    """No two address spaces overlap (the message names both keys); no host address is the network or
+    broadcast address of a space it lies in. Keys with a problem already are not reported twice."""
+    nets, hosts = address_space(values)
+    out: list[Problem] = []
+    for i, (key, net) in enumerate(nets):
+        clash = next(((k, n) for k, n in nets[:i] if n.overlaps(net)), None)
+        if clash is not None and key not in reported:
+            out.append(Problem(key, f"{net} overlaps {clash[0]} {clash[1]}; every address space (management, "
+                                    "API, external, uplinks, tenant networks) must be disjoint"))
+    for key, addr in hosts:
+        for nkey, net in nets:
+            if key not in reported and net.prefixlen < 31 and addr in (net.network_address, net.broadcast_address):
+                which = "network" if addr == net.network_address else "broadcast"
+                out.append(Problem(key, f"{addr} is the {which} address of {nkey} {net}; use a host address"))
+                break
+    return out
+
+
+@dataclass(frozen=True)
+class KeyedItem:
+    """An item keyed by name in a list of the config, with the names of the keyed items it sits in."""
+
+    kind: tuple[str, ...]  # field path of the lists, e.g. ("tenants", "networks")
+    keys: tuple[str, ...]  # the names along it, e.g. ("vepc", "s1-mme")
+    key: str  # config key of its name, e.g. "tenants[0].networks[1].name"
+
+
+def keyed_items(values: Mapping[str, Any]) -> list[KeyedItem]:
+    """Every named list item of the parsed config, found by walking the models (no section is listed by
+    hand, so a new section's named lists are included as they are added)."""
+    out: list[KeyedItem] = []
+
+    def walk(obj: Any, path: str, kind: tuple[str, ...], keys: tuple[str, ...], field: str) -> None:
+        if isinstance(obj, list):
+            for i, item in enumerate(obj):
+                name = getattr(item, "name", None)
+                if isinstance(item, str) and field:  # a list of names, e.g. resourceVcenter.computeClusters
+                    out.append(KeyedItem((*kind, field), (*keys, item), f"{path}[{i}]"))
+                elif isinstance(name, str):
+                    out.append(KeyedItem((*kind, field), (*keys, name), f"{path}[{i}].name"))
+                    walk(item, f"{path}[{i}]", (*kind, field), (*keys, name), "")
+                else:
+                    walk(item, f"{path}[{i}]", kind, keys, "")
+        elif isinstance(obj, BaseModel):
+            for attr in type(obj).model_fields:
+                alias = to_camel(attr)
+                walk(getattr(obj, attr), f"{path}.{alias}" if path else alias, kind, keys, alias)
+
+    for attr, value in values.items():
+        walk(value, to_camel(attr), (), (), to_camel(attr))
+    return out
+
+
+def _ambiguous_name_problems(values: Mapping[str, Any]) -> list[Problem]:
+    """Two named items whose names could join into the same logical name.
+
+    Logical names join the prefix, fixed role words and the names of an item and its parents with '-'
+    (`{prefix}-{tenant}-net-{network}`). For two items of the same kind, the role words are the same, so
+    equal logical names need equal multisets of '-'-separated tokens across their names, and at least
+    two differing names (with one differing name the strings differ). That is what is rejected: tenant
+    `a-b`/network `c` against tenant `a`/network `b-c` (both `...-a-b-...-c`), whatever the template.
+    The rule is necessary for a collision, so passing it means no two items of a kind share a logical
+    name (tests/test_config_corpus.py proves it with a property test over random templates)."""
+    out: list[Problem] = []
+    groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[KeyedItem]] = {}
+    for item in keyed_items(values):
+        if len(item.keys) < 2:
+            continue
+        tokens = tuple(sorted(t for k in item.keys for t in k.split("-")))
+        groups.setdefault((item.kind, tokens), []).append(item)
+    for items in groups.values():
+        for i, item in enumerate(items):
+            for other in items[:i]:
+                if sum(a != b for a, b in zip(item.keys, other.keys, strict=True)) >= 2:
+                    out.append(Problem(item.key, f"{'/'.join(item.keys)} and {'/'.join(other.keys)} ({other.key}) "
+                                                 "can join into the same logical name (same '-' parts in "
+                                                 "another order): rename one"))
+                    break
+    return out
+
+
+#: vSphere's limit for a VM name; a plane VM's name is also its host name, one DNS label (RFC 1035: 63).
+VM_NAME_MAX = 80
+DNS_LABEL_MAX = 63
+FQDN_MAX = 253
+
+
+def _hostname_problems(values: Mapping[str, Any]) -> list[Problem]:
+    """The plane's VM names (`<prefix>-<role>-<key>`, ipplan.Node.vm_name) fit a DNS label, and their
+    FQDNs (`<vm>.<domain>`) fit 253 characters."""
+    resource: ResourceVcenter | None = values.get("resource_vcenter")
+    network: ManagementNetwork | None = values.get("management_network")
+    prefix = values.get("name_prefix", "vio")
+    topology = values.get("topology", "ha")
+    clusters = resource.compute_clusters if resource is not None else []
+    out: list[Problem] = []
+    reported: set[str] = set()
+    any_ip = ipaddress.IPv4Address("0.0.0.0")
+    for role, key in ipplan.node_keys(topology, clusters):
+        vm = ipplan.Node(role, key, any_ip).vm_name(prefix)
+        cfg = f"resourceVcenter.computeClusters[{clusters.index(key)}]" if role == "compute-driver" else "namePrefix"
+        limit = min(VM_NAME_MAX, DNS_LABEL_MAX)
+        if len(vm) > limit and cfg not in reported:
+            reported.add(cfg)
+            out.append(Problem(cfg, f"VM and host name {vm!r} is {len(vm)} characters; a host name label holds "
+                                    f"{DNS_LABEL_MAX} (vSphere VM names {VM_NAME_MAX}): shorten it"))
+        if network is not None and len(vm) + 1 + len(network.domain) > FQDN_MAX and "managementNetwork.domain" not in reported:
+            reported.add("managementNetwork.domain")
+            out.append(Problem("managementNetwork.domain", f"{vm}.{network.domain[:40]}... exceeds {FQDN_MAX} "
+                                                           "characters; use a shorter domain"))
+    return out
+
+
+def _whole_config_problems(values: Mapping[str, Any], problems: list[Problem]) -> list[Problem]:
+    """The passes over the whole config: address spaces, logical-name ambiguity, host name lengths."""
+    reported = {p.key for p in problems}
+    return _address_space_problems(values, reported) + _ambiguous_name_problems(values) + _hostname_problems(values)
 
 
 # ------------------------------------------------------------------------------------------- public
@@ -1299,6 +1443,7 @@ def parse(
     problems += _flavor_problems(values.get("flavors", []))
     if "nsx" in values:
         problems += _tier0_problems(values["nsx"].tier0)
+    problems += _whole_config_problems(values, problems)
 
     if problems:
         raise ConfigError(problems)
@@ -1403,6 +1548,7 @@ def parse_tenant_stack(
     )
     if "tenant" in values:
         problems += _tenant_spec_problems("tenant", values["tenant"], None, external_known=False)
+    problems += _whole_config_problems(values, problems)
     if problems:
         raise ConfigError(problems)
     return TenantStackSettings.model_validate(values)

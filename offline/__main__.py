@@ -3,7 +3,11 @@
     python -m offline prod                 # resource tree by component, counts, outputs
     python -m offline dev --plan plan.json # also write the credential-free plan (JSON)
 
-Exit codes: 0 evaluated, 2 invalid configuration (every problem listed), 1 any other program error.
+Exit codes (the program's own; `make plan` prints it, see README "Configuration errors"):
+  0  evaluated
+  2  the stack cannot be evaluated as configured: unknown stack, a malformed stack file (file and line),
+     or an invalid configuration (every problem listed with its key); nothing is registered
+  1  any other program error (a bug: please report it)
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from offline.evaluate import ROOT, Evaluation, Registration, evaluate
+from offline.evaluate import ROOT, Evaluation, Registration, evaluate, stack_config
+from offline.stack_file import StackFileError
 
 
 def _short_type(typ: str) -> str:
@@ -82,11 +87,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("stack", help="stack name: reads Pulumi.<stack>.yaml")
     parser.add_argument("--plan", type=Path, help="write the credential-free plan as JSON to this file")
     parser.add_argument("--quiet", action="store_true", help="counts only, no tree")
+    parser.add_argument("--project-dir", type=Path, default=ROOT,
+                        help="directory holding Pulumi.<stack>.yaml (default: this project)")
     ns = parser.parse_args(argv)
 
     try:
-        evaluation = evaluate(ns.stack)
-    except FileNotFoundError as exc:
+        evaluation = evaluate(ns.stack, config=stack_config(ns.stack, ns.project_dir))
+    except (FileNotFoundError, StackFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     from components.settings import ConfigError
@@ -99,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"stack {ns.stack}: program failed: {evaluation.error!r}", file=sys.stderr)
         return 1
 
-    print(f"stack {ns.stack} (Pulumi.{ns.stack}.yaml), evaluated offline under mocks; "
+    print(f"stack {ns.stack} ({ns.project_dir / f'Pulumi.{ns.stack}.yaml'}), evaluated offline under mocks; "
           f"pulumi_nsxt: {evaluation.nsxt_sdk}")
     if not ns.quiet:
         print()

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from offline import stack_file
 
 ROOT = Path(__file__).resolve().parents[1]
 STAND_INS = ROOT / "tests" / "stand_ins"
@@ -192,13 +192,14 @@ def _recording_monitor(mocks: Any, evaluation: Evaluation) -> Any:
 
 
 def stack_config(stack: str, project_dir: Path = ROOT) -> dict[str, Any]:
-    """The `config:` block of Pulumi.<stack>.yaml (values as written, secure ones as {'secure': ...})."""
+    """The `config:` block of Pulumi.<stack>.yaml (values as written, secure ones as {'secure': ...}).
+
+    Raises FileNotFoundError for an unknown stack and `stack_file.StackFileError` for a malformed file."""
     path = project_dir / f"Pulumi.{stack}.yaml"
     if not path.exists():
         known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml"))
         raise FileNotFoundError(f"no stack config {path.name}; known stacks: {', '.join(known)}")
-    data = yaml.safe_load(path.read_text()) or {}
-    return dict(data.get("config") or {})
+    return stack_file.read(path)
 
 
 def planted_secret(key: str) -> str:

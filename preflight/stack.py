@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from components import settings as config
+from offline import stack_file
 
 #: Credentials preflight needs, by config key.
 PASSWORD_KEYS: tuple[str, ...] = ("managementVcenterPassword", "resourceVcenterPassword")
@@ -48,17 +47,14 @@ class Stack:
 def read_raw(path: Path) -> dict[str, Any]:
     """The `vio-nfv:` keys of a stack file, namespace stripped."""
     try:
-        document = yaml.safe_load(path.read_text()) or {}
+        return stack_file.namespace(stack_file.read(path))
     except FileNotFoundError:
         raise StackError(
             f"{path} does not exist; create the stack with `pulumi stack init {path.stem.split('.', 1)[-1]}` "
             "or pass --project-dir"
         ) from None
-    except yaml.YAMLError as exc:
-        raise StackError(f"{path} is not valid YAML: {exc}") from None
-    values = document.get("config") or {}
-    prefix = f"{config.NAMESPACE}:"
-    return {k[len(prefix) :]: v for k, v in values.items() if k.startswith(prefix)}
+    except stack_file.StackFileError as exc:
+        raise StackError(str(exc)) from None
 
 
 def _from_pulumi(stack: str, key: str, project_dir: Path, timeout: float) -> str | None:
