@@ -21,7 +21,17 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import pulumi
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, TypeAdapter, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    TypeAdapter,
+    ValidationError,
+)
+from pydantic_core import PydanticCustomError
 from pydantic.alias_generators import to_camel
 
 from components import ipplan
@@ -122,9 +132,16 @@ class _Section(BaseModel):
     )
 
 
+def _ip_text(value: Any) -> Any:
+    # Lax pydantic would also read an integer as an address (175770113 -> 10.122.10.1): only text is.
+    if isinstance(value, str | ipaddress.IPv4Address | ipaddress.IPv4Network):
+        return value
+    raise PydanticCustomError("ip_text", "expected an IPv4 value as text")
+
+
 #: Addresses and networks arrive as YAML strings: parsing them from text is the one coercion allowed.
-IPv4Address = Annotated[ipaddress.IPv4Address, Strict(False)]
-IPv4Network = Annotated[ipaddress.IPv4Network, Strict(False)]
+IPv4Address = Annotated[ipaddress.IPv4Address, Strict(False), BeforeValidator(_ip_text)]
+IPv4Network = Annotated[ipaddress.IPv4Network, Strict(False), BeforeValidator(_ip_text)]
 
 #: An inventory or display name: no '/' or '\\' (vSphere inventory paths), no control characters, and
 #: no leading or trailing whitespace (vCenter and NSX keep it, so `"dc01 "` names another object).
@@ -726,7 +743,7 @@ def _describe(error: Mapping[str, Any]) -> str:
         return f"expected {_TYPE_NAMES[kind]}, got {_what(value)}"
     if kind.startswith(("ip_v4", "ip_any")) and _ipv6(value):
         return f"{shown} is IPv6; VIO's management and provider networks here are IPv4 only, use an IPv4 value"
-    if kind.startswith(("ip_v4", "ip_any")) and not isinstance(value, str):
+    if kind == "ip_text" or (kind.startswith(("ip_v4", "ip_any")) and not isinstance(value, str)):
         return f"expected an IPv4 value as text, got {_what(value)}"
     if kind in {"ip_v4_address", "ip_any_address"}:
         return f"{shown} is not an IP address"
@@ -1259,21 +1276,22 @@ def keyed_items(values: Mapping[str, Any]) -> list[KeyedItem]:
     hand, so a new section's named lists are included as they are added)."""
     out: list[KeyedItem] = []
 
+    # `field` is the field path since the last named item (e.g. "firewall.ingress"): it tells kinds apart.
     def walk(obj: Any, path: str, kind: tuple[str, ...], keys: tuple[str, ...], field: str) -> None:
         if isinstance(obj, list):
             for i, item in enumerate(obj):
                 name = getattr(item, "name", None)
-                if isinstance(item, str) and field:  # a list of names, e.g. resourceVcenter.computeClusters
+                if isinstance(item, str):  # a list of names, e.g. resourceVcenter.computeClusters
                     out.append(KeyedItem((*kind, field), (*keys, item), f"{path}[{i}]"))
                 elif isinstance(name, str):
                     out.append(KeyedItem((*kind, field), (*keys, name), f"{path}[{i}].name"))
                     walk(item, f"{path}[{i}]", (*kind, field), (*keys, name), "")
                 else:
-                    walk(item, f"{path}[{i}]", kind, keys, "")
+                    walk(item, f"{path}[{i}]", kind, keys, field)
         elif isinstance(obj, BaseModel):
             for attr in type(obj).model_fields:
                 alias = to_camel(attr)
-                walk(getattr(obj, attr), f"{path}.{alias}" if path else alias, kind, keys, alias)
+                walk(getattr(obj, attr), f"{path}.{alias}", kind, keys, f"{field}.{alias}" if field else alias)
 
     for attr, value in values.items():
         walk(value, to_camel(attr), (), (), to_camel(attr))

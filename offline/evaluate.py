@@ -90,6 +90,7 @@ class Evaluation:
     error: BaseException | None = None
     nsxt_sdk: str = ""
     unknown_calls: list[str] = field(default_factory=list)
+    duplicate_urns: list[str] = field(default_factory=list)
 
     def by_type(self, typ: str) -> list[Registration]:
         return [r for r in self.resources if r.type == typ]
@@ -153,9 +154,16 @@ def _recording_monitor(mocks: Any, evaluation: Evaluation) -> Any:
     from google.protobuf import json_format
     from pulumi.runtime.mocks import MockMonitor
 
+    seen: set[str] = set()
+
     class RecordingMonitor(MockMonitor):
         def RegisterResource(self, request: Any) -> Any:
             response = super().RegisterResource(request)
+            # The engine refuses a second registration of one URN ("Duplicate resource URN"); mocks do not,
+            # so the recorder does: two resources must never share a URN, whatever the config.
+            if response.urn in seen:
+                evaluation.duplicate_urns.append(response.urn)
+            seen.add(response.urn)
             if request.type != "pulumi:pulumi:Stack":
                 secrets: list[str] = []
                 raw = json_format.MessageToDict(request.object, preserving_proto_field_name=True)
@@ -204,6 +212,12 @@ def stack_config(stack: str, project_dir: Path = ROOT) -> dict[str, Any]:
 
 def planted_secret(key: str) -> str:
     """The plaintext a stand-in secret gets offline: unique and searchable, so leaks are detectable."""
+    if key.endswith("Thumbprint"):
+        # A thumbprint's format is validated: its stand-in is a well-formed SHA-256 colon-hex, still unique.
+        import hashlib
+
+        digest = hashlib.sha256(f"planted-secret-{key}".encode()).hexdigest().upper()
+        return ":".join(digest[i : i + 2] for i in range(0, 64, 2))
     return f"planted-secret-{key.replace(':', '-')}-5f1d"
 
 
@@ -282,6 +296,8 @@ def evaluate(
         except Exception as exc:  # noqa: BLE001
             evaluation.error = evaluation.error or exc
     evaluation.unknown_calls = mocks.unknown_calls
+    if evaluation.duplicate_urns and evaluation.error is None:
+        evaluation.error = RuntimeError(f"duplicate resource URN(s): {', '.join(evaluation.duplicate_urns)}")
     # Finalize what the run left behind (failed tasks, their coroutines) here, at a quiet point: left to
     # a GC pass that happens to run inside a later compile(), their finalizers trip CPython 3.11's AST
     # recursion-depth check ("SystemError: AST constructor recursion depth mismatch").
