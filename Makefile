@@ -19,8 +19,15 @@ venv: $(VENV)/.installed
 system-deps:
 	scripts/install-system-deps.sh
 
+# GNU make exits 2 whenever a recipe fails, whatever the program returned: the recipes below print the
+# program's own exit code (README, "Configuration errors"); scripts that branch on it run the command.
+RUN_REPORTING = rc=0; PYTHONPATH=. $(PY) -m $(1) || rc=$$?; \
+	if [ $$rc -ne 0 ]; then echo "make $@: \`python -m $(1)\` exited with code $$rc ($(2)); make reports any failure as 2" >&2; fi; \
+	exit $$rc
+
 plan: venv
-	PYTHONPATH=. $(PY) -m offline $(STACK) $(ARGS)
+	@echo "PYTHONPATH=. $(PY) -m offline $(STACK) $(ARGS)"
+	@$(call RUN_REPORTING,offline $(STACK) $(ARGS),2 = stack file or configuration invalid / 1 = program error)
 
 test: venv system-deps
 	PYTHONPATH=. $(PY) -m pytest $(ARGS)
@@ -30,7 +37,8 @@ lint: venv
 	$(VENV)/bin/mypy components offline tools preflight sim benchmarks policy/vionfv_policies.py
 
 preflight: venv
-	PYTHONPATH=. $(PY) -m preflight --stack $(STACK) $(ARGS)
+	@echo "PYTHONPATH=. $(PY) -m preflight --stack $(STACK) $(ARGS)"
+	@$(call RUN_REPORTING,preflight --stack $(STACK) $(ARGS),1 = a check failed / 2 = configuration or usage error)
 
 bench: venv
 	PYTHONPATH=. $(PY) -m benchmarks.tenant_scale_bench

@@ -31,8 +31,8 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
 )
-from pydantic_core import PydanticCustomError
 from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
 
 from components import ipplan
 
@@ -703,8 +703,12 @@ _TYPE_NAMES = {
 
 def _excerpt(value: Any) -> str:
     """A short, single-line repr of a config value for messages."""
-    text = repr(value) if not isinstance(value, str | int | float) or isinstance(value, bool) else str(value)
-    text = " ".join(text.split())
+    if isinstance(value, str):  # spaces kept (they may be the problem), control characters escaped
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        text = str(value)
+    else:
+        text = " ".join(repr(value).split())
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 3] + "..."
 
 
@@ -1298,7 +1302,7 @@ def keyed_items(values: Mapping[str, Any]) -> list[KeyedItem]:
     return out
 
 
-def _ambiguous_name_problems(values: Mapping[str, Any]) -> list[Problem]:
+def ambiguous_name_problems(items: Iterable[KeyedItem]) -> list[Problem]:
     """Two named items whose names could join into the same logical name.
 
     Logical names join the prefix, fixed role words and the names of an item and its parents with '-'
@@ -1310,7 +1314,7 @@ def _ambiguous_name_problems(values: Mapping[str, Any]) -> list[Problem]:
     name (tests/test_config_corpus.py proves it with a property test over random templates)."""
     out: list[Problem] = []
     groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[KeyedItem]] = {}
-    for item in keyed_items(values):
+    for item in items:
         if len(item.keys) < 2:
             continue
         tokens = tuple(sorted(t for k in item.keys for t in k.split("-")))
@@ -1361,7 +1365,11 @@ def _hostname_problems(values: Mapping[str, Any]) -> list[Problem]:
 def _whole_config_problems(values: Mapping[str, Any], problems: list[Problem]) -> list[Problem]:
     """The passes over the whole config: address spaces, logical-name ambiguity, host name lengths."""
     reported = {p.key for p in problems}
-    return _address_space_problems(values, reported) + _ambiguous_name_problems(values) + _hostname_problems(values)
+    return (
+        _address_space_problems(values, reported)
+        + ambiguous_name_problems(keyed_items(values))
+        + _hostname_problems(values)
+    )
 
 
 # ------------------------------------------------------------------------------------------- public

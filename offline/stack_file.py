@@ -80,7 +80,9 @@ def read(path: Path) -> dict[str, Any]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-        raise StackFileError(path, mark.line + 1 if mark else None, f"is not valid YAML: {what}") from None
+        if not str(exc.problem).startswith("duplicate key"):
+            what = f"is not valid YAML: {what}"
+        raise StackFileError(path, mark.line + 1 if mark else None, what) from None
     except yaml.YAMLError as exc:
         raise StackFileError(path, None, f"is not valid YAML: {exc}") from None
     finally:
