@@ -154,6 +154,14 @@ _HOST_LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 
 def _host(value: str) -> str:
     """RFC 1123 host name (labels of 1-63 letters, digits and inner hyphens; 253 in all) or IPv4 address."""
+    if ":" in value:
+        try:
+            ipaddress.IPv6Address(value)
+        except ValueError:
+            pass
+        else:
+            raise ValueError("is IPv6; VIO's management and provider networks here are IPv4 only, use an "
+                             "IPv4 address or a host name")
     labels = value.split(".")
     if len(value) > 253 or not all(_HOST_LABEL.match(label) for label in labels):
         raise ValueError("not a valid host name (RFC 1123: dot-separated labels of 1-63 letters, digits and "
@@ -678,12 +686,16 @@ def _is_text(kind: Any) -> bool:
 # ------------------------------------------------------------------------------------------ messages
 
 
+#: Location parts pydantic adds for the members of a union (`int | str`): not config keys.
+_UNION_TAGS = frozenset({"list", "str", "int", "bool", "float", "none", "dict", "[key]"})
+
+
 def _dotted(prefix: str, loc: tuple[int | str, ...]) -> str:
     key = prefix
     for part in loc:
         if isinstance(part, int):
             key += f"[{part}]"
-        elif part.startswith(("function-", "json-or-python")) or part in {"list", "str", "int", "[key]"}:
+        elif part.startswith(("function-", "json-or-python", "lax-or-strict")) or part in _UNION_TAGS:
             continue
         else:
             key += f".{part}" if key else part
@@ -780,8 +792,21 @@ def _parse_section(
     try:
         return TypeAdapter(kind).validate_python(raw)
     except ValidationError as exc:
+        # A union (`int | str`) fails once per member: one problem per key, its expected types joined.
+        expected: dict[str, list[str]] = {}
         for err in exc.errors():
-            problems.append(Problem(_dotted(key, err["loc"]), _describe(err)))
+            where = _dotted(key, err["loc"])
+            if err["type"] in _TYPE_NAMES:
+                if where not in expected:
+                    expected[where] = []
+                    problems.append(Problem(where, f"expected {{}}, got {_what(err.get('input'))}"))
+                expected[where].append(_TYPE_NAMES[err["type"]])
+            else:
+                problems.append(Problem(where, _describe(err)))
+        for i, problem in enumerate(problems):
+            if problem.key in expected and problem.message.startswith("expected {}"):
+                names = list(dict.fromkeys(expected[problem.key]))
+                problems[i] = Problem(problem.key, problem.message.replace("{}", " or ".join(names), 1))
         return None
 
 
@@ -1343,6 +1368,8 @@ def _hostname_problems(values: Mapping[str, Any]) -> list[Problem]:
     network: ManagementNetwork | None = values.get("management_network")
     prefix = values.get("name_prefix", "vio")
     topology = values.get("topology", "ha")
+    if resource is None and network is None:  # a tenant's own stack: no plane VMs
+        return []
     clusters = resource.compute_clusters if resource is not None else []
     out: list[Problem] = []
     reported: set[str] = set()

@@ -14,6 +14,10 @@ from typing import Any
 import yaml
 
 NAMESPACE = "vio-nfv"
+#: The keys of a stack file: Pulumi's ProjectStack (pulumi/pulumi: sdk/go/common/workspace/project.go,
+#: yaml tags secretsprovider, encryptedkey, encryptionsalt, config, environment). Anything else is a typo
+#: (`conifg:`) that would otherwise leave every key "required".
+STACK_FILE_KEYS = ("secretsprovider", "encryptedkey", "encryptionsalt", "config", "environment")
 
 
 class StackFileError(Exception):
@@ -69,6 +73,11 @@ def read(path: Path) -> dict[str, Any]:
         if not isinstance(root, yaml.MappingNode):
             raise StackFileError(path, _line(root), f"is a YAML {_kind(root)}, not a mapping; a stack file "
                                  "is a mapping with a `config:` key")
+        for key_node, _ in root.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.value not in STACK_FILE_KEYS:
+                shown = repr(key_node.value) if isinstance(key_node, yaml.ScalarNode) else _kind(key_node)
+                raise StackFileError(path, _line(key_node), f"{shown} is not a stack file key; expected one "
+                                     f"of {', '.join(STACK_FILE_KEYS)}")
         config_node = next((v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "config"),
                            None)
         if config_node is not None and not isinstance(config_node, yaml.MappingNode) and not (
