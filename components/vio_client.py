@@ -215,7 +215,7 @@ BASE64_FIELDS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-_PY_TYPES: dict[str, tuple[type, ...]] = {S: (str,), B: (bool,), I: (int,), O: (dict,), A: (list, tuple)}
+_PY_TYPES: dict[str, tuple[type, ...]] = {S: (str,), B: (bool,), INT: (int,), OBJ: (dict,), A: (list, tuple)}
 
 
 def plain(value: Any) -> Any:
