@@ -458,12 +458,13 @@ class VioClient:
             self.scrub(f"VIO API {self.endpoint.base}: {operation} ({method} {path}) failed: {detail}"), status
         )
 
-    def login(self) -> None:
+    def login(self, purpose: str) -> None:
         # .../7.0/api/v2/login/post: credential {username, password} -> {token} (a JWT).
         body = {"username": self.endpoint.username, "password": self._password}
-        status, data = self._send("POST", "/api/v2/login", "login", body, auth=False)
+        operation = f"login for {purpose}"
+        status, data = self._send("POST", "/api/v2/login", operation, body, auth=False)
         if status != 200 or not isinstance(data, dict) or not data.get("token"):
-            raise self._fail("POST", "/api/v2/login", "login", self._detail(status, data), status)
+            raise self._fail("POST", "/api/v2/login", operation, self._detail(status, data), status)
         self._token = str(data["token"])
 
     def request(
@@ -472,11 +473,11 @@ class VioClient:
         """`method path`; re-logs in once on 401 (expired token); raises VioApiError unless the status is in
         `ok` (404 may be passed in `ok` by reads that treat absence as a result)."""
         if self._token is None:
-            self.login()
+            self.login(operation)
         status, data = self._send(method, path, operation, body, auth=True)
         if status == 401:
             log.debug("VIO API %s: token rejected on %s %s; logging in again", self.endpoint.base, method, path)
-            self.login()
+            self.login(operation)
             status, data = self._send(method, path, operation, body, auth=True)
         if status not in ok:
             raise self._fail(method, path, operation, self._detail(status, data), status)

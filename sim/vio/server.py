@@ -148,7 +148,9 @@ class VioSimulator:
         self._cert.configure_cert(ctx)
         server.socket = ctx.wrap_socket(server.socket, server_side=True)
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name="vio-sim", daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.02}, name="vio-sim", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -379,6 +381,7 @@ def _public(obj: dict[str, Any]) -> dict[str, Any]:
 class _Handler(BaseHTTPRequestHandler):
     simulator: VioSimulator
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # one segment per reply: no 40 ms delayed-ACK stall per call
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # quiet: tests capture stderr to look for leaked secrets
