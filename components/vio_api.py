@@ -582,11 +582,15 @@ class _DeploymentProvider(_Provider):
                     f"HA requires every service to run at least {minimum} ready replicas (no single point of "
                     f"failure); under-replicated: {', '.join(short)}"
                 )
-        return dynamic.ReadResult(id_, self._result(props, status, body))
+        outs = self._result(props, status, body)
+        if self._controllers(status):
+            # The controller count as the Manager reports it: drift shows as a change of `controllers`.
+            outs["controllers"] = self._controllers(status)
+        return dynamic.ReadResult(id_, outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dynamic.UpdateResult:
         o, n = plain(olds), plain(news)
-        with self.client(news, self.scrub_list(news)) as api:
+        with self.client(news, self.scrub_list(news) + self.scrub_list(olds)) as api:
             status = self._status(api, id_)
             if o.get("controllers") != n.get("controllers"):
                 self._scale(api, id_, status, int(n["controllers"]))
