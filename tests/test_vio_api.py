@@ -435,3 +435,22 @@ def test_no_planted_secret_leaks(sim: VioSimulator, caplog: pytest.LogCaptureFix
     # Where credentials are stored (to diff a rotation), the outputs are the secret ones.
     assert any(VC_PW_NEW in json.dumps(o) for o in secret_outputs)
     assert va._secret_opts(None).additional_secret_outputs == ["api_password", "body"]
+
+
+def test_refresh_shows_a_controller_count_changed_behind_the_api(sim: VioSimulator) -> None:
+    props = deployment_props(sim)
+    outs = DEPLOY.create(props).outs
+    assert DEPLOY.read("vio-prod", outs).outs["controllers"] == 3
+    sim.clusters["vio-prod"].controllers = 4  # a controller added in the Manager's UI
+    read = DEPLOY.read("vio-prod", outs)
+    assert read.outs["controllers"] == 4
+    diff = DEPLOY.diff("vio-prod", read.outs, props)
+    assert diff.changes is True and diff.replaces == []  # the next up scales back to 3
+
+
+def test_secret_outputs_are_merged_into_the_callers_options() -> None:
+    import pulumi
+
+    merged = va._secret_opts(pulumi.ResourceOptions(protect=True, additional_secret_outputs=["status"]))
+    assert merged.protect is True
+    assert set(merged.additional_secret_outputs or []) == {"api_password", "body", "status"}
