@@ -5,7 +5,8 @@ at https://developer.broadcom.com/xapis/vmware-integrated-openstack-api/7.0 (ope
 .../latest/data-structures/* (bodies). components/vio_client.py holds the documented field lists
 (FIELDS), `validate_body` and the HTTPS client; this module holds the providers and resources:
 
-- `VcenterRegistration` -> `vcenter` (POST/GET/PUT/DELETE /api/v2/vcenters[/{name}], validation read),
+- `VcenterRegistration` -> `vcenter` (POST /api/v2/vcenters, GET/PUT/DELETE /api/v2/vcenters/{name},
+  GET /api/v2/vcenters/{name}/validation),
 - `NsxBackend` -> the NSX Manager registration (`nsx`, POST /api/v2/nsxs) made from the `nsx_backend`
   body the deployment embeds, checked against GET /api/v2/nsxs/{name}/validation (transport zones,
   Tier-0 routers, DHCP profiles, metadata proxies as the Manager sees them),
@@ -16,7 +17,8 @@ What changes in place and what replaces (diff):
 - vcenter: `username`, `password`, `insecure` -> update (PUT .../vcenters/{name} takes the whole `vcenter`
   structure: .../7.0/api/v2/vcenters/name/put); `name`, `hostname`, `is_management` -> replace (the name
   keys the path; another hostname is another vCenter; DOCS SILENT on re-roling a registered vCenter).
-- nsx: `nsx_api_user`, `nsx_api_password`, `insecure` -> update (PUT .../nsxs/{name}); the registration
+- nsx: `nsx_api_user`, `nsx_api_password`, `insecure` -> update (PUT .../nsxs/{name}: .../7.0/api/v2/
+  nsxs/name/put); the registration
   name, kind and `nsx_api_managers` -> replace; the other `nsx_backend` fields are what the deployment
   embeds: an update re-validates them.
 - deployment: `controllers` -> update through the scale operation; any `cluster` body field -> replace
@@ -260,8 +262,7 @@ class _VcenterProvider(_Provider):
         name = self.reg_name(body)
         wire = vc.wire_body("vcenter", {**body, "name": name})
         with self.client(props, self.scrub_list(props)) as api:
-            # DOCS SILENT on the create path in the stored pages (the index lists "create"): POST on the
-            # collection, as for nsxs (.../7.0/api/v2/nsxs/post) and clusters.
+            # .../7.0/api/v2/vcenters/post (body `vcenter`; 201, 409 when the name exists, 422 refused)
             api.request("POST", "/api/v2/vcenters", f"register vCenter {name}", wire)
             self._validate(api, name, rollback=True)
         _progress(f"vCenter {name} registered with the VIO Manager")
@@ -269,8 +270,8 @@ class _VcenterProvider(_Provider):
 
     @staticmethod
     def _validate(api: VioClient, name: str, rollback: bool) -> None:
-        # The validation read (.../vcenters/{name}/validation, by analogy with nsxs/{name}/validation;
-        # DOCS SILENT on its body for vCenters): a non-2xx answer means the Manager cannot use the vCenter.
+        # .../7.0/api/v2/vcenters/name/validation/get -> vcenter_validation (datacenters, clusters,
+        # datastores, networks, resource pools as the Manager sees them): an error means it cannot use it.
         path = f"/api/v2/vcenters/{name}/validation"
         try:
             api.request("GET", path, f"validate vCenter {name}")
@@ -407,7 +408,7 @@ class _NsxProvider(_Provider):
         old_reg, new_reg = self.registration(olds), self.registration(news)
         with self.client(news, self.scrub_list(news) + self.scrub_list(olds)) as api:
             if old_reg != new_reg:
-                # DOCS SILENT on the stored update page for nsxs: PUT on the item, as for vcenters.
+                # .../7.0/api/v2/nsxs/name/put (body `nsx`, password base64)
                 api.request("PUT", f"/api/v2/nsxs/{id_}", f"update NSX {id_}", new_reg)
             result = self.validation(api, news)
         if result["missing"]:

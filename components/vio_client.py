@@ -4,7 +4,8 @@ Used by the dynamic providers in components/vio_api.py, by the VIO API simulator
 
 Sources (VMware Integrated OpenStack API 7.0, developer.broadcom.com/xapis/vmware-integrated-openstack-api):
 - operations: .../7.0/api/v2/login/post, .../7.0/api/v2/clusters/post, .../7.0/api/v2/clusters/name/get,
-  .../7.0/api/v2/vcenters/name/put, .../7.0/api/v2/nsxs/post, .../7.0/api/v2/nsxs/name/validation/get,
+  .../7.0/api/v2/vcenters/post, .../7.0/api/v2/vcenters/name/put, .../7.0/api/v2/vcenters/name/validation/get,
+  .../7.0/api/v2/nsxs/post, .../7.0/api/v2/nsxs/name/put, .../7.0/api/v2/nsxs/name/validation/get,
   .../7.0/api/v2/openstack/name/scal/put
 - data structures: .../latest/data-structures/{cluster, openstack_info, compute, compute_cluster, identity,
   neutron, nsx_backend, nsxv_backend, vcenter, credential, cluster_status, nsx_validation}

@@ -280,7 +280,15 @@ class VioSimulator:
         name = rest[0]
         if len(rest) == 2 and rest[1] == "validation" and method == "GET":
             if coll == "vcenters":
-                return 200, {"hostname": store[name]["hostname"], "datacenters": ["mgmt-dc", "res-dc"]}
+                # vcenter_validation (.../latest/data-structures/vcenter_validation), a small seeded inventory
+                dc = {"moref": "datacenter-1", "name": "mgmt-dc"}
+                return 200, {
+                    "datacenters": [dc],
+                    "clusters": [{"datacenter": dc, "moref": "domain-c1", "name": "mgmt-cluster"}],
+                    "datastores": [{"datacenter": dc, "moref": "datastore-1", "name": "mgmt-ds"}],
+                    "networks": [{"moref": "dvportgroup-1", "name": "vio-mgmt"}],
+                    "resourcepools": [{"datacenter": dc, "moref": "resgroup-1", "name": "vio-rp"}],
+                }
             inventory = dict(self.nsx_inventory, nsxType=store[name]["kind"])
             if self.faults.nsx_without_metadata_proxy:
                 inventory["metadataProxies"] = []
