@@ -454,3 +454,18 @@ def test_secret_outputs_are_merged_into_the_callers_options() -> None:
     merged = va._secret_opts(pulumi.ResourceOptions(protect=True, additional_secret_outputs=["status"]))
     assert merged.protect is True
     assert set(merged.additional_secret_outputs or []) == {"api_password", "body", "status"}
+
+
+def test_check_sees_through_the_engines_secret_wrappers(sim: VioSimulator) -> None:
+    """check/diff get secrets wrapped as the engine sends them; the markers are Pulumi's own."""
+    from pulumi.runtime import rpc
+
+    assert vc.UNKNOWN == rpc.UNKNOWN
+    wrapped = {rpc._special_sig_key: rpc._special_secret_sig, "value": 5}
+    props = {**endpoint(sim), "body": vcenter_body(password=wrapped), "registration_name": None}
+    failures = VCENTER.check({}, props).failures
+    assert [(f.property, f.reason) for f in failures] == [
+        ("body.password", "password: expected string, got int (value hidden)")
+    ]
+    ok = {**props, "body": vcenter_body(password={rpc._special_sig_key: rpc._special_secret_sig, "value": VC_PW})}
+    assert VCENTER.check({}, ok).failures == []
