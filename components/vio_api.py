@@ -180,7 +180,7 @@ class _Provider(dynamic.ResourceProvider):
         for key in set(o) | set(n):
             if key.startswith("__") or key in self.output_keys() or key == "body":
                 continue
-            if o.get(key) != n.get(key) and _known(n.get(key)):
+            if o.get(key) != n.get(key):  # an unknown new value may change: counts
                 changed = True
                 if key in self.replace_inputs:
                     replaces.append(key)
@@ -572,7 +572,7 @@ class _DeploymentProvider(_Provider):
                 return dynamic.ReadResult("", {})
             status = self._status(api, id_)
             base = api.endpoint.base
-        body = _merge_reported(p.get("body") or {}, data if isinstance(data, Mapping) else {})
+        body = _merge_reported(p.get("body") or {}, data if isinstance(data, Mapping) else p.get("body") or {})
         minimum = int(p.get("min_ready_replicas") or 1)
         if minimum > 1:
             short = [f"{s.get('group')}/{s.get('name')} {s.get('ready')}/{s.get('desired')}"
@@ -630,22 +630,15 @@ def get(mapping: Any, *keys: str) -> Any:
     return mapping
 
 
-def _merge_reported(body: Mapping[str, Any], reported: Mapping[str, Any]) -> dict[str, Any]:
-    """The body as the API reports it, credentials kept from the state (the API does not return them)."""
-    merged = copy.deepcopy(dict(reported)) if reported else copy.deepcopy(dict(body))
-    for dotted in vc.SECRET_FIELDS["cluster"]:
-        value = vc.get_path(body, dotted)
-        if value is None:
-            continue
-        *parents, leaf = dotted.split(".")
-        node: Any = merged
-        for part in parents:
-            if not isinstance(node, dict):
-                break
-            node = node.setdefault(part, {})
-        if isinstance(node, dict):
-            node[leaf] = value
-    return merged
+def _merge_reported(body: Any, reported: Any) -> Any:
+    """The state's body with every field the API reports replaced by the API's value: drift in what this
+    program manages shows; fields the API adds (defaults) are ignored, so they never force a replacement;
+    fields it omits (credentials: the Manager does not return them) keep the state's value."""
+    if isinstance(body, Mapping) and isinstance(reported, Mapping):
+        return {k: _merge_reported(v, reported[k]) if k in reported else copy.deepcopy(v) for k, v in body.items()}
+    if isinstance(body, list) and isinstance(reported, list) and len(body) == len(reported):
+        return [_merge_reported(a, b) for a, b in zip(body, reported, strict=True)]
+    return copy.deepcopy(reported)
 
 
 # --------------------------------------------------------------------------------------------------------

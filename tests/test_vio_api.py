@@ -275,6 +275,9 @@ def test_refresh_reports_drift_made_behind_the_api(sim: VioSimulator) -> None:
     assert read.outs["body"]["endpoints"]["hostname"] == "changed-by-hand.example"
     assert next(s for s in read.outs["services"] if s["name"] == "heat-engine")["ready"] == 2
     assert read.outs["body"]["openstack_info"]["identity"]["admin_password"] == ADMIN_PW  # kept from state
+    sim.drift_cluster_body("vio-prod", "endpoints.hostname", "vio.example")
+    sim.drift_cluster_body("vio-prod", "openstack_info.compute.attributes", {"defaulted": "by the Manager"})
+    assert DEPLOY.diff("vio-prod", DEPLOY.read("vio-prod", outs).outs, props).changes is False
     assert DEPLOY.diff("vio-prod", read.outs, props).replaces == ["body"]
 
     vprops = {**endpoint(sim), "body": vcenter_body(), "registration_name": None}
