@@ -185,3 +185,28 @@ def test_the_ambiguity_rule_is_not_a_blanket_ban():
     bad = [config.KeyedItem(("t", "n"), ("a-b", "c"), "x"), config.KeyedItem(("t", "n"), ("a", "b-c"), "y")]
     assert config.ambiguous_name_problems(ok) == []
     assert [p.key for p in config.ambiguous_name_problems(bad)] == ["y"]
+
+
+@settings(max_examples=12, deadline=None)
+@given(pairs=_pairs())
+def test_tenant_and_network_names_never_give_one_urn_end_to_end(pairs):
+    """The real program under mocks: tenants and networks named from shuffled shared tokens (the template
+    `{prefix}-{tenant}-net-{network}` has a role word, `net`, among the tokens) are either rejected as a
+    ConfigError before anything is registered, or every URN is distinct."""
+    from offline.evaluate import evaluate, stack_config
+
+    cfg = copy.deepcopy(stack_config("dev"))
+    tenants: dict[str, list[str]] = {}
+    for tenant, network in pairs:
+        if network not in tenants.setdefault(tenant, []):
+            tenants[tenant].append(network)
+    cidrs = iter(f"10.200.{i}.0/24" for i in range(256))
+    cfg[NS + "tenants"] = [{"name": t, "networks": [{"name": n, "cidr": next(cidrs)} for n in nets]}
+                           for t, nets in tenants.items()]
+    evaluation = evaluate("dev", config=cfg)
+    if isinstance(evaluation.error, config.ConfigError):
+        assert evaluation.resources == []
+        assert all("same logical name" in p.message for p in evaluation.error.problems), evaluation.error
+    else:
+        assert evaluation.error is None, evaluation.error
+        assert evaluation.duplicate_urns == []
