@@ -1232,43 +1232,80 @@ def _tier0_problems(t0: Tier0) -> list[Problem]:
 # ------------------------------------------------------------------------------- generic, whole-config
 
 
-def address_space(values: Mapping[str, Any]) -> tuple[list[tuple[str, IPv4Network]], list[tuple[str, IPv4Address]]]:
-    """Every address space of the config as (key, network), and every single address that must be a host
-    of one of them (gateways, VIPs, BGP neighbors, Tier-0 interfaces) as (key, address).
+#: Every address space of a stack, as config key patterns (`[*]`: each item of a list). A pattern that
+#: names no parsed value is skipped, so one list serves the platform and the tenant stack and a section
+#: joins the whole-config checks by adding its keys here.
+ADDRESS_SPACES: tuple[str, ...] = (
+    "managementNetwork.cidr",
+    "apiAccessNetwork.cidr",
+    "externalNetwork.cidr",
+    "nsx.tier0.uplinks[*].cidr",
+    "tenants[*].networks[*].cidr",
+    "tenant.networks[*].cidr",
+)
+#: Single addresses that must be host addresses of the space they lie in (gateways, VIPs, peers, ranges).
+HOST_ADDRESSES: tuple[str, ...] = (
+    "managementNetwork.gateway",
+    "managementNetwork.vip",
+    "managementNetwork.privateVip",
+    "managementNetwork.managerIp",
+    "managementNetwork.staticRange.start",
+    "managementNetwork.staticRange.end",
+    "managementNetwork.vioRange.start",
+    "managementNetwork.vioRange.end",
+    "apiAccessNetwork.gateway",
+    "apiAccessNetwork.publicVip",
+    "apiAccessNetwork.vioRange.start",
+    "apiAccessNetwork.vioRange.end",
+    "externalNetwork.gateway",
+    "externalNetwork.floatingPool.start",
+    "externalNetwork.floatingPool.end",
+    "nsx.tier0.uplinks[*].interfaces[*].address",
+    "nsx.tier0.uplinks[*].haVip",
+    "nsx.tier0.neighbors[*].address",
+    "tenants[*].loadBalancers[*].vipAddress",
+    "tenant.loadBalancers[*].vipAddress",
+)
 
-    The one place a new section adds its networks and addresses: the whole-config pass checks them all
-    against each other.
-    """
-    nets: list[tuple[str, IPv4Network]] = []
-    hosts: list[tuple[str, IPv4Address]] = []
-    mgmt: ManagementNetwork | None = values.get("management_network")
-    if mgmt is not None:
-        nets.append(("managementNetwork.cidr", mgmt.cidr))
-        hosts += [("managementNetwork.gateway", mgmt.gateway), ("managementNetwork.vip", mgmt.vip)]
-    ext: ExternalNetwork | None = values.get("external_network")
-    if ext is not None:
-        nets.append(("externalNetwork.cidr", ext.cidr))
-        hosts.append(("externalNetwork.gateway", ext.gateway))
-    nsx: Nsx | None = values.get("nsx")
-    if nsx is not None:
-        t0 = nsx.tier0
-        for i, uplink in enumerate(t0.uplinks):
-            ukey = f"nsx.tier0.uplinks[{i}]"
-            nets.append((f"{ukey}.cidr", uplink.cidr))
-            hosts += [(f"{ukey}.interfaces[{j}].address", x.address) for j, x in enumerate(uplink.interfaces)]
-            if uplink.ha_vip is not None:
-                hosts.append((f"{ukey}.haVip", uplink.ha_vip))
-        hosts += [(f"nsx.tier0.neighbors[{i}].address", n.address) for i, n in enumerate(t0.neighbors)]
-    tenants: list[TenantSpec] = list(values.get("tenants") or [])
-    if values.get("tenant") is not None:  # a tenant's own stack
-        tenants.append(values["tenant"])
-    for ti, tenant in enumerate(tenants):
-        tkey = "tenant" if values.get("tenant") is tenant else f"tenants[{ti}]"
-        for ni, net in enumerate(tenant.networks):
-            nets.append((f"{tkey}.networks[{ni}].cidr", net.cidr))
-        for li, lb in enumerate(tenant.load_balancers):
-            if lb.vip_address is not None:
-                hosts.append((f"{tkey}.loadBalancers[{li}].vipAddress", lb.vip_address))
+
+def _field(obj: Any, alias: str) -> Any:
+    """The value of config key part `alias` (camelCase) in parsed values (by attribute) or a model."""
+    if isinstance(obj, Mapping):
+        return next((v for k, v in obj.items() if to_camel(k) == alias), None)
+    if isinstance(obj, BaseModel):
+        return next((getattr(obj, k) for k in type(obj).model_fields if to_camel(k) == alias), None)
+    return None
+
+
+def select(values: Mapping[str, Any], pattern: str) -> list[tuple[str, Any]]:
+    """(config key, value) for each value a key pattern names: `tenants[*].networks[*].cidr` gives
+    `("tenants[0].networks[1].cidr", IPv4Network(...))`, ... Unset or unparsed parts give nothing."""
+    out: list[tuple[str, Any]] = []
+
+    def step(obj: Any, parts: list[str], key: str) -> None:
+        if obj is None:
+            return
+        if not parts:
+            out.append((key, obj))
+            return
+        name, each = (parts[0][:-3], True) if parts[0].endswith("[*]") else (parts[0], False)
+        child = _field(obj, name)
+        here = f"{key}.{name}" if key else name
+        if each:
+            for i, item in enumerate(child or []):
+                step(item, parts[1:], f"{here}[{i}]")
+        else:
+            step(child, parts[1:], here)
+
+    step(values, pattern.split("."), "")
+    return out
+
+
+def address_space(values: Mapping[str, Any]) -> tuple[list[tuple[str, IPv4Network]], list[tuple[str, IPv4Address]]]:
+    """Every address space of the config as (key, network) and every address that must be a host address
+    as (key, address), in `ADDRESS_SPACES` / `HOST_ADDRESSES` order."""
+    nets = [kv for pattern in ADDRESS_SPACES for kv in select(values, pattern)]
+    hosts = [kv for pattern in HOST_ADDRESSES for kv in select(values, pattern)]
     return nets, hosts
 
 
