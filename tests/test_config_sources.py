@@ -114,13 +114,9 @@ def _schema_has(pattern: str) -> bool:
     from pydantic.alias_generators import to_camel
 
     def model_of(annotation: Any) -> Any:
-        for arg in (annotation, *typing.get_args(annotation)):
-            if isinstance(arg, type) and issubclass(arg, BaseModel):
-                return arg
-            inner = model_of(arg) if typing.get_args(arg) else None
-            if inner is not None:
-                return inner
-        return None
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return annotation
+        return next((m for a in typing.get_args(annotation) if (m := model_of(a)) is not None), None)
 
     for root in (config.Settings, config.TenantStackSettings):
         model: Any = root
