@@ -23,25 +23,14 @@ from components.openstack_platform import (
     ProjectArgs,
     RoleAssignmentArgs,
 )
-from components.settings import Credentials, Settings, TenantSpec, port_range
-from components.tenant_network import (
-    BgpArgs,
-    BgpPeerArgs,
-    FirewallArgs,
-    FirewallRuleArgs,
-    FloatingIpArgs,
-    ListenerArgs,
-    LoadBalancerArgs,
-    MemberArgs,
-    MonitorArgs,
-    NetworkArgs,
-    PortForwardArgs,
-    RouteArgs,
-    RouterArgs,
-    SecurityGroupArgs,
-    SecurityRuleArgs,
-    TenantNetworkArgs,
-)
+from components.settings import Credentials, Settings
+# Re-exported for callers of the platform side; the tenant side imports components.tenant_args directly.
+from components.tenant_args import tenant_network
+
+__all__ = [
+    "edge_resource_pod", "management_plan", "management_plane", "management_pod", "openstack_platform",
+    "tenant_network",
+]
 
 
 def management_plan(settings: Settings) -> list[ipplan.Node]:
@@ -193,108 +182,4 @@ def openstack_platform(settings: Settings, tier0_id: pulumi.Input[str]) -> OpenS
             )
             for t in settings.tenants
         ),
-    )
-
-
-def tenant_network(
-    spec: TenantSpec,
-    *,
-    external_network_id: pulumi.Input[str] | None,
-    external_network_name: pulumi.Input[str] | None,
-    address_scope_id: pulumi.Input[str] | None = None,
-    project_id: pulumi.Input[str] | None = None,
-) -> TenantNetworkArgs:
-    """Args from a validated `settings.TenantSpec` (platform config or a tenant stack's config)."""
-    router = spec.router
-    fw = spec.firewall
-    bgp = spec.bgp
-    return TenantNetworkArgs(
-        tenant=spec.name,
-        networks=tuple(
-            NetworkArgs(
-                name=n.name,
-                cidr=n.cidr,
-                gateway=n.gateway_ip(),
-                dhcp=n.dhcp,
-                dns=tuple(n.dns),
-                allocation_pools=tuple((p.start, p.end) for p in n.allocation_pools),
-                routed=n.routed,
-            )
-            for n in spec.networks
-        ),
-        router=None
-        if router is None
-        else RouterArgs(
-            external_gateway=router.external_gateway,
-            snat=router.snat,
-            routes=tuple(RouteArgs(r.name, r.destination, r.next_hop) for r in router.routes),
-        ),
-        floating_ips=tuple(
-            FloatingIpArgs(
-                name=f.name,
-                port_forwards=tuple(
-                    PortForwardArgs(p.name, p.protocol, p.external_port, p.internal_port, p.network, p.address)
-                    for p in f.port_forwards
-                ),
-            )
-            for f in spec.floating_ips
-        ),
-        security_groups=tuple(
-            SecurityGroupArgs(
-                name=g.name,
-                description=g.description,
-                rules=tuple(
-                    SecurityRuleArgs(
-                        r.name, r.direction, r.protocol, port_range(r.ports), r.remote_cidr, r.remote_group
-                    )
-                    for r in g.rules
-                ),
-            )
-            for g in spec.security_groups
-        ),
-        firewall=None
-        if fw is None
-        else FirewallArgs(
-            networks=tuple(fw.networks),
-            **{
-                d: tuple(
-                    FirewallRuleArgs(
-                        r.name, r.action, r.protocol, r.source, r.destination, port_range(r.destination_ports)
-                    )
-                    for r in getattr(fw, d)
-                )
-                for d in ("ingress", "egress")
-            },
-        ),
-        bgp=None
-        if bgp is None
-        else BgpArgs(
-            local_as=bgp.local_as,
-            peers=tuple(BgpPeerArgs(p.name, p.address, p.remote_as) for p in bgp.peers),
-            advertise_tenant_networks=bgp.advertise_tenant_networks,
-            advertise_floating_ips=bgp.advertise_floating_ips,
-        ),
-        load_balancers=tuple(
-            LoadBalancerArgs(
-                name=lb.name,
-                network=lb.network,
-                vip_address=lb.vip_address,
-                listeners=tuple(
-                    ListenerArgs(
-                        name=x.name,
-                        protocol=x.protocol,
-                        port=x.port,
-                        method=x.method,
-                        members=tuple(MemberArgs(m.name, m.address, m.port, m.weight) for m in x.members),
-                        monitor=MonitorArgs(**x.monitor.model_dump()),
-                    )
-                    for x in lb.listeners
-                ),
-            )
-            for lb in spec.load_balancers
-        ),
-        external_network_id=external_network_id,
-        external_network_name=external_network_name,
-        address_scope_id=address_scope_id,
-        project_id=project_id,
     )

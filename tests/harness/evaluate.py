@@ -121,6 +121,7 @@ class Evaluation:
                     "providerUrn": r.provider.rsplit("::", 1)[0] if r.provider else "",
                     "custom": r.custom,
                     "protect": r.protect,
+                    "deleteBeforeReplace": r.delete_before_replace,
                     "ignoreChanges": r.ignore_changes,
                     "aliases": r.aliases,
                     "dependencies": r.dependencies,
@@ -202,8 +203,14 @@ def stack_config(stack: str, project_dir: Path = ROOT) -> dict[str, Any]:
 
 
 def planted_secret(key: str) -> str:
-    """The plaintext a stand-in secret gets offline: unique and searchable, so leaks are detectable."""
-    return f"planted-secret-{key.replace(':', '-')}-5f1d"
+    """The plaintext a stand-in secret gets offline: unique and searchable, so leaks are detectable.
+
+    At most 32 characters, so it also passes the length rules real secrets have (NSX-T's BGP neighbor
+    password is at most 32): `planted-secret-` + 12 hex digits of the key's digest + `-5f1d`.
+    """
+    import hashlib
+
+    return f"planted-secret-{hashlib.sha1(key.encode()).hexdigest()[:12]}-5f1d"
 
 
 def evaluate(
