@@ -163,8 +163,11 @@ def test_active_standby_tier0_has_an_interface_per_edge_and_uplink_and_ha_vips(p
     assert t0.inputs["haMode"] == "ACTIVE_STANDBY" and t0.inputs["failoverMode"] == "NON_PREEMPTIVE"
     assert t0.inputs["edgeClusterPath"] == prod.outputs["edgeClusterPath"]
     assert t0.inputs["bgpConfig"] == {"enabled": True, "localAsNum": "65010", "ecmp": False, "interSrIbgp": False}
-    rules = t0.inputs["redistributionConfig"]["rules"]
-    assert {"TIER1_CONNECTED", "TIER1_NAT", "TIER1_STATIC"} <= set(rules[0]["types"])
+    assert "redistributionConfig" not in t0.inputs, "deprecated block: redistribution is its own resource"
+    redistribution = prod.named("vio-res-nsx-redistribution")
+    assert redistribution.inputs["gatewayPath"] == prod.outputs["tier0Path"]
+    assert redistribution.inputs["bgpEnabled"] is True
+    assert {"TIER1_CONNECTED", "TIER1_NAT", "TIER1_STATIC"} <= set(redistribution.inputs["rules"][0]["types"])
     expected = {
         ("uplink-a", 0): "10.120.1.5/28",
         ("uplink-a", 1): "10.120.1.6/28",
