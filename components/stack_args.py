@@ -24,9 +24,9 @@ from components.openstack_platform import (
     RoleAssignmentArgs,
 )
 from components.settings import Credentials, Settings
-# Re-exported for callers of the platform side; the tenant side imports components.tenant_args directly.
 from components.tenant_args import tenant_network
 
+# tenant_network is re-exported for the platform side; the tenant side imports components.tenant_args.
 __all__ = [
     "edge_resource_pod", "management_plan", "management_plane", "management_pod", "openstack_platform",
     "tenant_network",
