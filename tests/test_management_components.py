@@ -10,7 +10,7 @@ import pytest
 
 from components import ipplan
 from components.management_plane import ManagementPlaneArgs, NodeSizeArgs, PlacementArgs, _check
-from tests.harness.evaluate import Evaluation, evaluate
+from offline.evaluate import Evaluation, evaluate
 
 PROGRAM = """
 import pulumi, pulumi_vsphere as vsphere

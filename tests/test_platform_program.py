@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from components import contract
-from tests.harness.evaluate import Evaluation, evaluate, planted_secret
+from offline.evaluate import Evaluation, evaluate, planted_secret
 
 VM = "vsphere:index/virtualMachine:VirtualMachine"
 RULE = "vsphere:index/computeClusterVmAntiAffinityRule:ComputeClusterVmAntiAffinityRule"
@@ -136,7 +136,7 @@ def test_removing_a_compute_cluster_renames_no_other_vm(prod):
 
 
 def _stack_value(key: str) -> dict:
-    from tests.harness.evaluate import stack_config
+    from offline.evaluate import stack_config
 
     return dict(stack_config("prod")[f"vio-nfv:{key}"])
 
