@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.harness.evaluate import Evaluation, evaluate, stack_config
+from offline.evaluate import Evaluation, evaluate, stack_config
 from tools import plan_diff
 from tools.plan_diff import REPLACE_ON_CHANGE, SOURCES_OUTSIDE_FACTS, diff_plans, render_text
 
