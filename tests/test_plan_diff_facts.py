@@ -119,6 +119,10 @@ def test_changing_the_tier0_ha_mode_is_a_flagged_delete_first_replacement(prod: 
     # The fixed id stays, and nothing in the plan creates a second object under it before the old one goes.
     assert active_active.named("vio-res-nsx-tier0").inputs["nsxId"] == prod.named("vio-res-nsx-tier0").inputs["nsxId"]
     assert not [w for r in diff.resources for w in r.warnings if "collides" in w]
+    # What hangs off the gateway by a ForceNew input goes down and comes back with it.
+    with_it = {r.name for r in diff.resources if any("replaced with `vio-res-nsx-tier0`" in w for w in r.warnings)}
+    assert {"vio-res-nsx-redistribution", "vio-res-nsx-uplink-uplink-a-edge-0", "vio-res-nsx-bgp-neighbor-tor-a"} \
+        <= with_it
     assert "haMode" in render_text(diff) and "delete-first" in render_text(diff)
 
 

@@ -358,6 +358,38 @@ def _replacement_order(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[s
     return []
 
 
+def _dependent_replacements(diffs: list[ResourceDiff], head: Mapping[str, Mapping[str, Any]]) -> list[ResourceDiff]:
+    """Resources Pulumi replaces because a resource they hang off is replaced delete-first.
+
+    Before deleting a deleteBeforeReplace resource, Pulumi deletes the dependents whose replace-on-change
+    input comes from it (their value is unknown until the new object exists); they are recreated after it.
+    Offline the replaced object's outputs (e.g. a fixed-id path) may look unchanged, so this is derived
+    from the graph: `propertyDependencies` of a ForceNew input pointing at a replaced resource.
+    """
+    by_urn = {d.urn: d for d in diffs}
+    replaced = [d.urn for d in diffs if d.action == "replace" and (head.get(d.urn) or {}).get("deleteBeforeReplace")]
+    added: list[ResourceDiff] = []
+    while replaced:
+        urn = replaced.pop()
+        for res in head.values():
+            if res["urn"] in by_urn and by_urn[res["urn"]].action in {"replace", "create", "delete"}:
+                continue
+            inputs = sorted(k for k, deps in (res.get("propertyDependencies") or {}).items()
+                            if urn in deps and _replaces(res["type"], k))
+            if not inputs:
+                continue
+            diff = by_urn.get(res["urn"]) or ResourceDiff("replace", res["type"], res["name"], res["urn"])
+            diff.action = "replace"
+            diff.warnings.append(f"replaced with `{head[urn]['name']}`: its input `{inputs[0]}` comes from it "
+                                 "(deleted before it, recreated after)")
+            if res["urn"] not in by_urn:
+                added.append(diff)
+                by_urn[res["urn"]] = diff
+            if res.get("deleteBeforeReplace"):
+                replaced.append(res["urn"])
+    return added
+
+
 def diff_plans(base: Mapping[str, Any], head: Mapping[str, Any]) -> PlanDiff:
     """What applying `head` to a stack deployed from `base` does, resource by resource."""
     old = {r["urn"]: r for r in base["resources"]}
@@ -419,6 +451,8 @@ def diff_plans(base: Mapping[str, Any], head: Mapping[str, Any]) -> PlanDiff:
             diff.warnings.append(f"renamed from `{was}` without an alias: destroy + create; add an alias "
                                  f"(`aliases=[pulumi.Alias(name=\"{was}\")]`)")
         out.append(diff)
+
+    out += _dependent_replacements(out, new)
 
     order = {"delete": 0, "replace": 1, "create": 2, "rename": 3, "update": 4, "ignored": 5}
     out.sort(key=lambda d: (order[d.action], d.type, d.name))
