@@ -46,7 +46,7 @@ plane = ManagementPlane(
 # Every OpenStack call goes to the plane's API, so nothing here may start before the plane exists.
 after_plane = pulumi.ResourceOptions(provider=p.openstack, depends_on=[plane])
 platform = OpenStackPlatform(
-    f"{prefix}-os", stack_args.openstack_platform(settings, tier0_id=resource_pod.tier0_id), opts=after_plane
+    f"{prefix}-os", stack_args.openstack_platform(settings), opts=after_plane
 )
 tenants = {
     t.name: TenantNetworkStack(

@@ -84,8 +84,9 @@ class ProjectArgs:
 class OpenStackPlatformArgs:
     """What the platform bootstraps in VIO.
 
-    `tier0_id` is the NSX id of the Tier-0 gateway the external network attaches to: wire it to the
-    Edge/Resource pod's `tier0_id` output so the network is created after (and from) the real gateway.
+    `tier0_id` is the NSX id of the Tier-0 gateway the external network attaches to. Give the fixed id
+    as a plain value and order the component after the gateway (depends_on): an input wired to the
+    gateway's output would replace the external network whenever the gateway is replaced delete-first.
     `routable_scope` creates a shared IPv4 address scope holding the external subnet: tenants whose
     subnets come from a pool in the same scope sit behind no-SNAT routers (the plugin requires the
     interface subnet in the gateway network's scope) and are advertised by the Tier-1 without NAT.

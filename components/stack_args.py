@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import pulumi
-
 from components import ipplan
 from components.edge_resource_pod import EdgeResourcePod, EdgeResourcePodArgs
 from components.management_plane import ManagementPlaneArgs, NodeSizeArgs, PlacementArgs
@@ -75,7 +73,7 @@ def edge_resource_pod(settings: Settings, credentials: Credentials) -> EdgeResou
             overlay_transport_zone=settings.nsx.overlay_transport_zone,
             vlan_transport_zone=settings.nsx.vlan_transport_zone,
             edge_cluster=settings.nsx.edge_cluster,
-            tier0_name=t0.name or f"{prefix}-t0",
+            tier0_name=tier0_nsx_id(settings),
             ha_mode=t0.ha_mode,
             local_as=t0.local_as,
             edge_nodes=t0.edge_nodes,
@@ -138,11 +136,23 @@ def management_plane(
     )
 
 
-def openstack_platform(settings: Settings, tier0_id: pulumi.Input[str]) -> OpenStackPlatformArgs:
-    """The platform's Args from validated settings; every configured tenant gets a project."""
+def tier0_nsx_id(settings: Settings) -> str:
+    """The Tier-0's fixed NSX id (also its display name): what VIO and the external network are told."""
+    return settings.nsx.tier0.name or f"{settings.name_prefix}-t0"
+
+
+def openstack_platform(settings: Settings) -> OpenStackPlatformArgs:
+    """The platform's Args from validated settings; every configured tenant gets a project.
+
+    The external network's physical network is the Tier-0's fixed id as a plain value, not the gateway's
+    output: a Tier-0 replacement (haMode) keeps that id, and an input wired to the gateway would make
+    Pulumi delete and recreate the external network with it (with every router gateway and floating IP on
+    it). The platform still starts after the gateway exists: it waits for the plane, which is told the
+    Tier-0 through the resource pod's outputs.
+    """
     ext = settings.external_network
     return OpenStackPlatformArgs(
-        tier0_id=tier0_id,
+        tier0_id=tier0_nsx_id(settings),
         external=None
         if ext is None
         else ExternalNetworkArgs(

@@ -36,7 +36,12 @@ def test_external_network_is_l3_ext_on_the_tier0_id_through_provider_attributes(
         "provider:physical_network": prod.outputs["tier0Id"],
     }
     assert EXTERNAL_NETWORK_TYPE == "l3_ext"
-    assert tier0.urn in net.property_dependencies["valueSpecs"]
+    assert net.inputs["valueSpecs"]["provider:physical_network"] == tier0.inputs["nsxId"]
+    # The fixed id as a plain value (a Tier-0 replacement must not replace the network), yet created after
+    # the gateway: the network waits for the plane, whose nodes are told the Tier-0 from its output.
+    assert not net.property_dependencies.get("valueSpecs")
+    after = [prod.by_urn()[u] for u in net.dependencies if u in prod.by_urn()]
+    assert any(tier0.urn in d for r in after for d in r.property_dependencies.values())
 
 
 def test_external_subnet_hands_out_only_the_floating_pool(prod: Evaluation) -> None:

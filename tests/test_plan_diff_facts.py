@@ -123,6 +123,7 @@ def test_changing_the_tier0_ha_mode_is_a_flagged_delete_first_replacement(prod: 
     with_it = {r.name for r in diff.resources if any("replaced with `vio-res-nsx-tier0`" in w for w in r.warnings)}
     assert {"vio-res-nsx-redistribution", "vio-res-nsx-uplink-uplink-a-edge-0", "vio-res-nsx-bgp-neighbor-tor-a"} \
         <= with_it
+    assert "vio-os-ext-net" not in {r.name for r in diff.resources}, "the external network keeps its Tier-0 id"
     assert "haMode" in render_text(diff) and "delete-first" in render_text(diff)
 
 
