@@ -313,3 +313,19 @@ def test_port_range_accepts_exactly_ascending_ranges_of_valid_ports(a: int, b: i
 def test_port_range_rejects_ports_outside_1_65535(port: int) -> None:
     with pytest.raises(ValueError):
         settings.port_range(port)
+
+
+def test_the_component_refuses_a_vip_or_floating_ip_off_the_router_before_registering() -> None:
+    from ipaddress import IPv4Address, IPv4Network
+
+    from components import tenant_network as tn
+
+    net = tn.NetworkArgs("back", IPv4Network("10.0.0.0/24"), IPv4Address("10.0.0.1"), routed=False)
+    lb = tn.LoadBalancerArgs("lb", "back", listeners=())
+    with pytest.raises(ValueError, match="load balancer on 'back' needs a routed network"):
+        tn._check("t", tn.TenantNetworkArgs("t", networks=(net,), router=tn.RouterArgs(), load_balancers=(lb,)))
+    fip = tn.FloatingIpArgs("api", "back", IPv4Address("10.0.0.10"))
+    with pytest.raises(ValueError, match="floating IP on 'back'"):
+        tn._check("t", tn.TenantNetworkArgs("t", networks=(net,), router=tn.RouterArgs(), floating_ips=(fip,)))
+    routed = tn.NetworkArgs("back", IPv4Network("10.0.0.0/24"), IPv4Address("10.0.0.1"))
+    tn._check("t", tn.TenantNetworkArgs("t", networks=(routed,), router=tn.RouterArgs(), load_balancers=(lb,)))
