@@ -112,17 +112,18 @@ class NsxEdge(pulumi.ComponentResource):
             return pulumi.ResourceOptions(parent=self, provider=provider, depends_on=list(depends_on))
 
         def on_tier0(
-            *depends_on: pulumi.Resource, replace_on_changes: list[str] | None = None
+            *depends_on: pulumi.Resource, replace_with: list[pulumi.Resource] | None = None
         ) -> pulumi.ResourceOptions:
             """The Tier-0 and what hangs off it are replaced delete-first. Its `nsx_id` is fixed (VIO is
             told the Tier-0 by id) and `ha_mode` is ForceNew (terraform-provider-nsxt v3.11.0
             nsxt/resource_nsxt_policy_tier0_gateway.go): Pulumi's default create-before-delete would create
             the new gateway under the old one's id and fail. With delete_before_replace Pulumi deletes the
             dependents whose ForceNew inputs (gateway_path, bgp_path) come from it, then the gateway, then
-            recreates them (Pulumi docs, resource option deleteBeforeReplace)."""
+            recreates them (pulumi.com/docs/iac/concepts/options/deletebeforereplace: "it can cascade to
+            dependent resources")."""
             return pulumi.ResourceOptions.merge(
                 child(*depends_on),
-                pulumi.ResourceOptions(delete_before_replace=True, replace_on_changes=replace_on_changes),
+                pulumi.ResourceOptions(delete_before_replace=True, replace_with=replace_with),
             )
 
         cm = args.compute_manager
@@ -248,10 +249,10 @@ class NsxEdge(pulumi.ComponentResource):
                     )
                     for key, uplink in uplinks.items()
                 ],
-                # Its inputs are the interfaces' paths, not the gateway's: without replace_on_changes a
-                # Tier-0 replacement would update it in place after NSX refused to delete the interfaces
-                # it still points at.
-                opts=on_tier0(replace_on_changes=["configs"]),
+                # Its inputs are the interfaces' paths, not the gateway's, and none is ForceNew: without
+                # replace_with (pulumi.com/docs/iac/concepts/options/replacewith) a Tier-0 replacement
+                # would try to update it in place while the interfaces it points at are deleted.
+                opts=on_tier0(replace_with=[tier0]),
             )
 
         bgp_path = tier0.bgp_config.apply(lambda bgp: bgp.path)

@@ -57,6 +57,8 @@ class Registration:
     aliases: list[str]
     inputs: dict[str, Any]
     secret_paths: list[str]
+    #: URNs whose replacement replaces this resource too (resource option replace_with).
+    replace_with: list[str] = field(default_factory=list)
 
     @property
     def component(self) -> bool:
@@ -122,6 +124,7 @@ class Evaluation:
                     "custom": r.custom,
                     "protect": r.protect,
                     "deleteBeforeReplace": r.delete_before_replace,
+                    "replaceWith": r.replace_with,
                     "ignoreChanges": r.ignore_changes,
                     "aliases": r.aliases,
                     "dependencies": r.dependencies,
@@ -177,6 +180,7 @@ def _recording_monitor(mocks: Any, evaluation: Evaluation) -> Any:
                         ignore_changes=list(request.ignoreChanges),
                         delete_before_replace=bool(request.deleteBeforeReplace),
                         aliases=[a.spec.name or a.urn for a in request.aliases] if request.aliases else [],
+                        replace_with=sorted(request.replace_with),
                         inputs=inputs,
                         secret_paths=sorted(secrets),
                     )

@@ -134,6 +134,18 @@ def test_the_tier0_and_what_hangs_off_it_are_replaced_delete_first(prod: Evaluat
     assert all(r.delete_before_replace for r in on_tier0), [r.name for r in on_tier0 if not r.delete_before_replace]
 
 
+def test_the_ha_vip_config_is_replaced_with_the_tier0_though_no_input_of_it_is_forcenew(prod: Evaluation) -> None:
+    tier0 = prod.named("vio-res-nsx-tier0")
+    vip = prod.named("vio-res-nsx-ha-vip")
+    assert vip.replace_with == [tier0.urn] and vip.delete_before_replace
+    base = {"resources": [{"type": TIER0, "name": "t0", "urn": "urn:t0", "inputs": {"haMode": "A"}},
+                          {"type": "x:y:Vip", "name": "vip", "urn": "urn:vip", "inputs": {}, "replaceWith": ["urn:t0"]}]}
+    head = copy.deepcopy(base)
+    head["resources"][0].update(inputs={"haMode": "B"}, deleteBeforeReplace=True)
+    [vip_diff] = [r for r in diff_plans(base, head).resources if r.name == "vip"]
+    assert vip_diff.action == "replace" and "declared with replace_with" in vip_diff.warnings[0]
+
+
 def test_a_fixed_nsx_id_replaced_create_first_is_flagged_as_a_collision() -> None:
     def plan(ha: str, dbr: bool) -> dict[str, Any]:
         return {"resources": [{"type": TIER0, "name": "t0", "urn": "urn:t0", "deleteBeforeReplace": dbr,

@@ -364,7 +364,8 @@ def _dependent_replacements(diffs: list[ResourceDiff], head: Mapping[str, Mappin
     Before deleting a deleteBeforeReplace resource, Pulumi deletes the dependents whose replace-on-change
     input comes from it (their value is unknown until the new object exists); they are recreated after it.
     Offline the replaced object's outputs (e.g. a fixed-id path) may look unchanged, so this is derived
-    from the graph: `propertyDependencies` of a ForceNew input pointing at a replaced resource.
+    from the graph: `propertyDependencies` of a ForceNew input pointing at a replaced resource, or the
+    resource option `replaceWith` naming it.
     """
     by_urn = {d.urn: d for d in diffs}
     replaced = [d.urn for d in diffs if d.action == "replace" and (head.get(d.urn) or {}).get("deleteBeforeReplace")]
@@ -376,12 +377,13 @@ def _dependent_replacements(diffs: list[ResourceDiff], head: Mapping[str, Mappin
                 continue
             inputs = sorted(k for k, deps in (res.get("propertyDependencies") or {}).items()
                             if urn in deps and _replaces(res["type"], k))
-            if not inputs:
+            declared = urn in (res.get("replaceWith") or [])
+            if not inputs and not declared:
                 continue
             diff = by_urn.get(res["urn"]) or ResourceDiff("replace", res["type"], res["name"], res["urn"])
             diff.action = "replace"
-            diff.warnings.append(f"replaced with `{head[urn]['name']}`: its input `{inputs[0]}` comes from it "
-                                 "(deleted before it, recreated after)")
+            why = f"its input `{inputs[0]}` comes from it" if inputs else "declared with replace_with"
+            diff.warnings.append(f"replaced with `{head[urn]['name']}`: {why} (deleted before it, recreated after)")
             if res["urn"] not in by_urn:
                 added.append(diff)
                 by_urn[res["urn"]] = diff
