@@ -13,18 +13,22 @@ How each policy sees the program (and what it relies on):
   unknown, but the rule's `virtualMachineIds` property dependencies (or, failing those, its dependencies)
   name the VM resources by URN in preview and in update alike.
 - Protection is a resource option: pulumi-policy hands it over as `args.opts.protect`.
-- Secrets: pulumi-policy's Python analyzer unwraps secrets before a policy sees the inputs
-  (pulumi/pulumi-policy#241: a policy cannot tell a secret from plaintext). `install_secret_markers`
-  keeps the engine's secret marker instead, as `pulumi_policy.secret.Secret`, so the credentials policy
-  can tell; `__main__.py` installs it and, where it cannot, runs that policy as advisory instead of
-  blocking every preview on a false alarm. The offline plan masks secrets as "[secret]"; both count.
+- Secrets: a secret is recognised through pulumi-policy's public API only, as a `pulumi_policy.Secret`
+  (or the offline plan's "[secret]" mask, or the engine's raw secret marker). pulumi-policy's Python
+  analyzer unwraps secrets before a policy sees the inputs (pulumi/pulumi-policy#241: a policy cannot
+  tell a secret from plaintext), and no public option keeps them: `install_secret_markers` is the one
+  place that touches an internal (the analyzer's deserializer), for the pulumi-policy version in
+  `POLICY_SDK_VERSION` only; on any other version it changes nothing and `__main__.py` runs the
+  credentials policy as advisory (tests/test_policy.py fails naming the installed version).
+- Values unknown during preview: the analyzer's proxy raises when one is read; the walk over inputs
+  skips such a value (it is not plaintext, just not known yet) instead of stopping at the first one.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from pulumi_policy import (
@@ -33,17 +37,10 @@ from pulumi_policy import (
     ReportViolation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
+    Secret,
     StackValidationArgs,
     StackValidationPolicy,
 )
-from pulumi_policy.proxy import (
-    UNKNOWN_ARRAY_VALUE,
-    UNKNOWN_BOOLEAN_VALUE,
-    UNKNOWN_NUMBER_VALUE,
-    UNKNOWN_OBJECT_VALUE,
-    UNKNOWN_STRING_VALUE,
-)
-from pulumi_policy.secret import Secret
 
 VM_TYPE = "vsphere:index/virtualMachine:VirtualMachine"
 ANTI_AFFINITY_TYPE = "vsphere:index/computeClusterVmAntiAffinityRule:ComputeClusterVmAntiAffinityRule"
@@ -58,16 +55,7 @@ STATEFUL_ROLES = ("oms", "db")
 MANAGEMENT_PORTS = (22, 443, 3306, 4567, 5000, 5671, 5672, 8443)
 WORLD = (ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0"))
 SECRET_MASK = "[secret]"
-#: What pulumi-policy puts where a value is unknown during preview; not plaintext, just not known yet.
-UNKNOWNS = frozenset(
-    {
-        UNKNOWN_STRING_VALUE,
-        UNKNOWN_NUMBER_VALUE,
-        UNKNOWN_BOOLEAN_VALUE,
-        UNKNOWN_ARRAY_VALUE,
-        UNKNOWN_OBJECT_VALUE,
-    }
-)
+#: The engine's secret marker in serialized properties (pulumi/pulumi sdk/go/common/resource/sig).
 _SECRET_SIG = ("4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270")
 #: Input names that carry credentials (camelCase as Pulumi sends them, snake_case as written).
 CREDENTIAL_NAME = re.compile(
@@ -236,25 +224,33 @@ def explicit_providers(args: ResourceValidationArgs, report_violation: ReportVio
         )
 
 
-def _raw(value: Any) -> Any:
-    """The container behind pulumi-policy's unknown-checking proxy: walking it must not stop at the first
-    value that is unknown during preview (an ID), only skip such values."""
-    if type(value).__name__ in {"_DictProxy", "_ListProxy"}:
-        return value["__target"]
-    return value
+_UNKNOWN = object()
+
+
+def _read(container: Any, key: Any) -> Any:
+    """container[key], or _UNKNOWN where the analyzer's proxy refuses a value unknown during preview.
+    Its exception type (pulumi_policy.proxy.UnknownValueError) is not part of the public API."""
+    try:
+        return container[key]
+    except Exception:  # noqa: BLE001 - only the proxy's unknown-value refusal can happen here
+        return _UNKNOWN
 
 
 def _leaves(value: Any, path: str = "") -> Iterator[tuple[str, str, Any]]:
-    """(path, key, value) of every leaf; a secret marker is a leaf."""
-    value = _raw(value)
+    """(path, key, value) of every known leaf; a secret marker is a leaf. Values unknown during preview
+    are skipped, not treated as the end of the walk."""
     if is_secret(value):
         yield path, path.rsplit(".", 1)[-1].split("[")[0], value
     elif isinstance(value, Mapping):
-        for key in value:
-            yield from _leaves(value[key], f"{path}.{key}" if path else str(key))
-    elif isinstance(value, (list, tuple)):
-        for i, item in enumerate(value):
-            yield from _leaves(item, f"{path}[{i}]")
+        for key in list(value):
+            item = _read(value, key)
+            if item is not _UNKNOWN:
+                yield from _leaves(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
+        for i in range(len(value)):
+            item = _read(value, i)
+            if item is not _UNKNOWN:
+                yield from _leaves(item, f"{path}[{i}]")
     else:
         yield path, path.rsplit(".", 1)[-1].split("[")[0], value
 
@@ -264,7 +260,7 @@ def credentials_are_secrets(args: ResourceValidationArgs, report_violation: Repo
     for path, key, value in _leaves(args.props):
         if not CREDENTIAL_NAME.search(key) or is_secret(value):
             continue
-        if isinstance(value, str) and value and value not in UNKNOWNS:
+        if isinstance(value, str) and value:
             report_violation(
                 f"input '{path}' of '{args.name}' is a credential in plaintext; pass it as a secret "
                 "(secret config read with Config.require_secret, or pulumi.Output.secret)",
@@ -311,34 +307,43 @@ def policies(credentials_enforcement: EnforcementLevel | None = None) -> list[An
 
 
 # ------------------------------------------------------------------------------- secret markers (CLI)
+# The only use of pulumi-policy internals in the pack, isolated here and tied to one SDK version.
 
-
-def keep_secret_markers(props: Mapping[str, Any], proxy_secrets: bool = False) -> dict[str, Any]:
-    """Drop-in for `pulumi_policy.policy.deserialize_properties` that turns the engine's secret marker
-    into `Secret(value)` instead of the bare value (assets and archives as before)."""
-    from pulumi_policy import deserialize
-
-    def convert(value: Any) -> Any:
-        if isinstance(value, dict):
-            sig = value.get(deserialize.SPECIAL_SIG_KEY)
-            if sig == deserialize.SPECIAL_SECRET_SIG:
-                return Secret(convert(value.get("value")))
-            if sig is not None:
-                return deserialize._deserialize_property(value, proxy_secrets)
-            return {k: convert(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [convert(v) for v in value]
-        return value
-
-    return {k: convert(v) for k, v in props.items()}
+#: The pulumi-policy release `install_secret_markers` was checked against (policy/requirements.txt pins it):
+#: its analyzer deserializes validate-time inputs with `pulumi_policy.policy.deserialize_properties`
+#: (pulumi_policy/policy.py, `analyze` / `analyze_stack`), which unwraps secrets.
+POLICY_SDK_VERSION = "1.21.0"
 
 
 def install_secret_markers() -> bool:
-    """Make the analyzer keep secret markers; False (and nothing changed) if this pulumi-policy's
-    analyzer does not deserialize through the function this replaces."""
+    """Make the analyzer hand secret inputs to policies as `pulumi_policy.Secret` instead of the bare value.
+
+    Returns False, changing nothing, unless the installed pulumi-policy is POLICY_SDK_VERSION and its
+    analyzer still deserializes through the function replaced here.
+    """
+    from importlib.metadata import version
+
+    if version("pulumi-policy") != POLICY_SDK_VERSION:
+        return False
     from pulumi_policy import policy as analyzer
 
-    if not callable(getattr(analyzer, "deserialize_properties", None)):
+    original = getattr(analyzer, "deserialize_properties", None)
+    if not callable(original):
         return False
+
+    def keep_secret_markers(props: Mapping[str, Any], proxy_secrets: bool = False) -> dict[str, Any]:
+        def convert(value: Any) -> Any:
+            if isinstance(value, dict):
+                if value.get(_SECRET_SIG[0]) == _SECRET_SIG[1]:
+                    return Secret(convert(value.get("value")))
+                if _SECRET_SIG[0] in value:  # an asset or archive: the stock deserializer handles it
+                    return original({"v": value}, proxy_secrets)["v"]
+                return {k: convert(v) for k, v in value.items()}
+            if isinstance(value, list):
+                return [convert(v) for v in value]
+            return value
+
+        return {k: convert(v) for k, v in props.items()}
+
     analyzer.deserialize_properties = keep_secret_markers
     return True

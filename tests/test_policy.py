@@ -249,9 +249,51 @@ def test_plaintext_credentials_are_reported_with_their_path() -> None:
     assert all("hunter2" not in m for m in found)
 
 
-def test_unknown_preview_values_are_not_plaintext() -> None:
-    props = {"password": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"}
-    assert _resource_violations(vp.credentials_are_secrets, "pulumi:providers:nsxt", props) == []
+def test_unknown_preview_values_are_skipped_and_the_walk_goes_on() -> None:
+    # What the analyzer hands a policy during preview: inputs behind its unknown-checking proxy, which
+    # raises when an unknown value (here the password, and a list item) is read.
+    from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
+
+    props = unknown_checking_proxy({"password": UNKNOWN_STRING_VALUE, "ids": [UNKNOWN_STRING_VALUE],
+                                    "credential": {"token": "plain"}})
+    found = _resource_violations(vp.credentials_are_secrets, "pulumi:providers:nsxt", props)
+    assert [m.split("'")[1] for m in found] == ["credential.token"]
+
+
+def test_the_pack_uses_pulumi_policy_internals_in_one_function_only() -> None:
+    import ast
+
+    tree = ast.parse((ROOT / "policy" / "vionfv_policies.py").read_text())
+    internal: list[tuple[str, str]] = []
+    for func in [None, *[n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]]:
+        nodes = tree.body if func is None else func.body
+        for node in nodes:
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pulumi_policy."):
+                internal.append((func.name if func else "<module>", node.module or ""))
+            if isinstance(node, ast.ImportFrom) and node.module == "pulumi_policy":
+                internal += [(func.name if func else "<module>", f"pulumi_policy.{a.name}")
+                             for a in node.names if a.name not in __import__("pulumi_policy").__all__]
+    assert internal == [("install_secret_markers", "pulumi_policy.policy")], internal
+
+
+def test_secret_marker_hook_matches_the_installed_pulumi_policy() -> None:
+    """Fails loudly on a pulumi-policy upgrade: install_secret_markers replaces an analyzer internal and was
+    checked against one release only; re-check pulumi_policy/policy.py, then bump POLICY_SDK_VERSION and
+    policy/requirements.txt together."""
+    from importlib.metadata import version
+
+    installed = version("pulumi-policy")
+    assert installed == vp.POLICY_SDK_VERSION, (
+        f"pulumi-policy {installed} is installed; vionfv_policies.install_secret_markers was written for "
+        f"{vp.POLICY_SDK_VERSION}: check that pulumi_policy.policy still deserializes validate-time inputs "
+        "with deserialize_properties, then update POLICY_SDK_VERSION"
+    )
+    pinned = (ROOT / "policy" / "requirements.txt").read_text()
+    assert f"pulumi-policy=={vp.POLICY_SDK_VERSION}" in pinned
+    from pulumi_policy import policy as analyzer
+
+    source = Path(analyzer.__file__).read_text()
+    assert source.count("deserialize_properties(json_format.MessageToDict(") >= 2, "analyzer changed"
 
 
 def test_analyzer_keeps_secret_markers_once_installed() -> None:
