@@ -14,6 +14,7 @@ A `ConfigError` lists each problem with its full config key, e.g.
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -27,6 +28,11 @@ from pydantic.alias_generators import to_camel
 from components import ipplan
 
 NAMESPACE = "vio-nfv"
+#: A tenant's own stack reads its keys under its project's name (examples/tenant-stack/Pulumi.yaml `name:`):
+#: the Pulumi CLI lets a project declare a type or `secret: true` only for keys of its own namespace
+#: (pulumi/pulumi sdk/go/common/workspace/project.go: "is not namespaced by the project and should not
+#: define a type"), and the tenant stack declares its keys so the CLI refuses a plaintext password.
+TENANT_NAMESPACE = "vio-nfv-tenant"
 
 #: Secret keys and what they unlock. Read with `Config.require_secret`: they only ever exist as secrets.
 CREDENTIAL_KEYS: tuple[str, ...] = (
@@ -57,9 +63,10 @@ class Problem:
 
     key: str
     message: str
+    namespace: str = NAMESPACE
 
     def __str__(self) -> str:
-        return f"{NAMESPACE}:{self.key}: {self.message}"
+        return f"{self.namespace}:{self.key}: {self.message}"
 
 
 # --------------------------------------------------------------------------------------------- shapes
@@ -1072,6 +1079,7 @@ def _shapes(
     credential_keys: Iterable[str],
     present_credentials: Iterable[str],
     unknown_hint: str,
+    namespace: str = NAMESPACE,
 ) -> tuple[dict[str, Any], list[Problem]]:
     """The shape pass shared by the platform and tenant stacks: missing secrets, unknown keys, and each
     section parsed on its own. Returns the sections that parsed (by attribute) and the problems."""
@@ -1081,7 +1089,7 @@ def _shapes(
     for key in credential_keys:
         if key not in present:
             problems.append(
-                Problem(key, f"is required; set it with `pulumi config set --secret {NAMESPACE}:{key} ...`")
+                Problem(key, f"is required; set it with `pulumi config set --secret {namespace}:{key} ...`")
             )
     sections = tuple(sections)
     known = {k for k, *_ in sections} | set(credential_keys)
@@ -1099,10 +1107,12 @@ def _shapes(
     return values, problems
 
 
-def _read(config: pulumi.Config, section_keys: Iterable[str], known: Iterable[str]) -> dict[str, Any]:
+def _read(
+    config: pulumi.Config, section_keys: Iterable[str], known: Iterable[str], namespace: str = NAMESPACE
+) -> dict[str, Any]:
     """Raw values of the namespace: the known sections (objects decoded) and any unknown key, so that a
     misspelt key is reported instead of silently falling back to a default."""
-    raw: dict[str, Any] = {key: config.get(key) for key in _namespace_keys() - set(known)}
+    raw: dict[str, Any] = {key: config.get(key) for key in _namespace_keys(namespace) - set(known)}
     for key in section_keys:
         try:
             value = config.get_object(key)
@@ -1147,11 +1157,11 @@ def parse(raw: Mapping[str, Any], present_credentials: Iterable[str] = CREDENTIA
     return Settings.model_validate(values)
 
 
-def _namespace_keys() -> set[str]:
+def _namespace_keys(namespace: str = NAMESPACE) -> set[str]:
     from pulumi.runtime import config as runtime_config
 
     keys = set(runtime_config.CONFIG.get()) | set(runtime_config.get_config_env())
-    prefix = f"{NAMESPACE}:"
+    prefix = f"{namespace}:"
     return {k[len(prefix) :] for k in keys if k.startswith(prefix)}
 
 
@@ -1184,7 +1194,7 @@ def load(config: pulumi.Config | None = None) -> tuple[Settings, Credentials]:
     )
 
 
-#: Keys of a tenant's own stack (examples/tenant-stack), same `vio-nfv` namespace as the platform.
+#: Keys of a tenant's own stack (examples/tenant-stack), in its own namespace TENANT_NAMESPACE.
 TENANT_STACK_CREDENTIAL_KEYS: tuple[str, ...] = ("tenantOpenstackPassword",)
 _TENANT_STACK_SECTIONS: tuple[tuple[str, str, Any, bool], ...] = (
     ("platformStack", "platform_stack", TenantStackSettings.model_fields["platform_stack"].annotation, True),
@@ -1199,20 +1209,20 @@ def parse_tenant_stack(
     """Validate a tenant stack's config (the tenant spec gets the same rules as in the platform)."""
     values, problems = _shapes(
         raw, _TENANT_STACK_SECTIONS, TENANT_STACK_CREDENTIAL_KEYS, present_credentials,
-        "unknown key; a tenant stack takes platformStack, tenant, tenantOpenstack",
+        "unknown key; a tenant stack takes platformStack, tenant, tenantOpenstack", TENANT_NAMESPACE,
     )
     if "tenant" in values:
         problems += _tenant_spec_problems("tenant", values["tenant"], None, external_known=False)
     if problems:
-        raise ConfigError(problems)
+        raise ConfigError(dataclasses.replace(p, namespace=TENANT_NAMESPACE) for p in problems)
     return TenantStackSettings.model_validate(values)
 
 
 def load_tenant_stack(config: pulumi.Config | None = None) -> tuple[TenantStackSettings, pulumi.Output[str]]:
     """Read and validate a tenant stack's config; returns the settings and the tenant's secret password."""
-    config = config or pulumi.Config(NAMESPACE)
+    config = config or pulumi.Config(TENANT_NAMESPACE)
     known = {k for k, *_ in _TENANT_STACK_SECTIONS} | set(TENANT_STACK_CREDENTIAL_KEYS)
-    raw = _read(config, (k for k, *_ in _TENANT_STACK_SECTIONS), known)
+    raw = _read(config, (k for k, *_ in _TENANT_STACK_SECTIONS), known, TENANT_NAMESPACE)
     present = [k for k in TENANT_STACK_CREDENTIAL_KEYS if config.get_secret(k) is not None]
     settings = parse_tenant_stack(raw, present)
     return settings, config.require_secret("tenantOpenstackPassword")

@@ -97,3 +97,27 @@ def test_a_plaintext_credential_would_be_refused_by_the_cli_rule() -> None:
                 assert isinstance(value, dict) and set(value) == {"secure"}, f"{stack_file.name}: {key}"
             elif "default" not in decl:
                 assert value is not None, f"{stack_file.name} misses required {key}"
+
+
+TENANT_PROJECT = yaml.safe_load((ROOT / "examples" / "tenant-stack" / "Pulumi.yaml").read_text())
+TENANT_DECLARED: dict[str, dict[str, Any]] = dict(TENANT_PROJECT.get("config") or {})
+
+
+def test_the_tenant_stack_reads_its_keys_in_its_own_projects_namespace() -> None:
+    # Only a key of the project's own namespace may be typed or `secret: true` in its Pulumi.yaml.
+    assert TENANT_PROJECT["name"] == settings.TENANT_NAMESPACE
+    stack = yaml.safe_load((ROOT / "examples" / "tenant-stack" / "Pulumi.apps.yaml").read_text())["config"]
+    assert {k.split(":", 1)[0] for k in stack} == {settings.TENANT_NAMESPACE, "pulumi"}
+
+
+def test_the_tenant_stack_declares_exactly_what_settings_reads() -> None:
+    sections = {key: required for key, _, _, required in settings._TENANT_STACK_SECTIONS}
+    assert set(TENANT_DECLARED) == set(sections) | set(settings.TENANT_STACK_CREDENTIAL_KEYS)
+    for key in settings.TENANT_STACK_CREDENTIAL_KEYS:
+        decl = TENANT_DECLARED[key]
+        assert decl.get("type") == "string" and decl.get("secret") is True and "default" not in decl, key
+    for key, required in sections.items():
+        assert required and "default" not in TENANT_DECLARED[key], f"{key} must stay required"
+    for key, decl in TENANT_DECLARED.items():
+        assert decl.get("description") and set(decl) <= {"type", "description", "secret", "default"}, key
+        assert decl.get("type", "string") in CLI_TYPES

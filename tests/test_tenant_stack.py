@@ -57,7 +57,7 @@ def test_tenant_provider_uses_public_endpoint_and_secret_tenant_credentials(tena
     assert provider.inputs["authUrl"] == dev.outputs["publicEndpoint"]
     assert provider.inputs["tenantId"] == dev.outputs["tenantProjectIds"]["apps"]
     assert "password" in provider.secret_paths
-    plaintext = planted_secret("vio-nfv:tenantOpenstackPassword")
+    plaintext = planted_secret("vio-nfv-tenant:tenantOpenstackPassword")
     assert plaintext not in repr([r.inputs for r in tenant.resources]) + repr(tenant.outputs)
     openstack = [r for r in tenant.resources if r.type.startswith("openstack:")]
     assert openstack and all(r.provider.startswith(provider.urn) for r in openstack)
@@ -65,11 +65,11 @@ def test_tenant_provider_uses_public_endpoint_and_secret_tenant_credentials(tena
 
 def test_tenant_stack_config_is_validated_like_the_platform_tenants(dev: Evaluation) -> None:
     kind, message, count = _failing_tenant_stack(
-        dev.outputs, overrides={"vio-nfv:tenantOpenstack": {"username": "x", "port": 1}},
-        remove=("vio-nfv:tenantOpenstackPassword",))
+        dev.outputs, overrides={"vio-nfv-tenant:tenantOpenstack": {"username": "x", "port": 1}},
+        remove=("vio-nfv-tenant:tenantOpenstackPassword",))
     assert kind == "ConfigError"
-    assert "vio-nfv:tenantOpenstackPassword: is required" in message
-    assert "vio-nfv:tenantOpenstack.port: unknown key" in message
+    assert "vio-nfv-tenant:tenantOpenstackPassword: is required" in message
+    assert "vio-nfv-tenant:tenantOpenstack.port: unknown key" in message
     assert count == 0
 
 
