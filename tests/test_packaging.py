@@ -79,7 +79,7 @@ def test_wheel_is_the_typed_component_library_with_its_declared_dependencies(whe
     requires = [line.split(":", 1)[1].strip() for line in meta.splitlines() if line.startswith("Requires-Dist:")]
     names_required = {r.split(";")[0].split("<")[0].split(">")[0].split("=")[0].split("[")[0].strip().lower()
                       for r in requires}
-    assert {"pulumi", "pulumi-vsphere", "pulumi-openstack", "pydantic"} <= names_required
+    assert {"pulumi", "pulumi-vsphere", "pulumi-openstack", "pydantic", "urllib3"} <= names_required
     assert not any("==" in r.split(";")[0] for r in requires), f"ranges, not pins: {requires}"
     assert any(r.startswith("pulumi_nsxt") and 'extra == "nsxt"' in r for r in requires), requires
     assert "Provides-Extra: nsxt" in meta
