@@ -166,3 +166,26 @@ def test_the_contract_version_is_semver_and_exported_with_the_outputs() -> None:
     assert contract.CONTRACT_VERSION_KEY in contract.OUTPUTS
     changelog = (ROOT / "CHANGELOG.md").read_text()
     assert f"## [{__version__}]" in changelog and f"contract {contract.CONTRACT_VERSION}" in changelog
+
+
+def test_every_module_imports_on_the_declared_dependencies_alone(venv: Path, tmp_path: Path) -> None:
+    """An undeclared dependency shows up here: each module imports in the fresh venv, except the platform
+    side that needs the NSX-T SDK (the `nsxt` extra), which fails on exactly that."""
+    probe = tmp_path / "all.py"
+    probe.write_text(textwrap.dedent("""
+        import importlib, json, pkgutil
+        import components
+        out = {}
+        for mod in pkgutil.iter_modules(components.__path__):
+            try:
+                importlib.import_module(f"components.{mod.name}")
+                out[mod.name] = None
+            except ImportError as exc:
+                out[mod.name] = getattr(exc, "name", None) or repr(exc)
+        print(json.dumps(out))
+    """))
+    seen = json.loads(_run(venv, probe, cwd=tmp_path, env=_clean_env()))
+    failed = {name: missing for name, missing in seen.items() if missing is not None}
+    assert set(failed.values()) <= {"pulumi_nsxt"}, failed
+    assert {"nsx_edge", "providers"} <= set(failed), "the platform side needs the nsxt extra"
+    assert not {m.split(".")[1] for m in TENANT_SIDE} & set(failed)
