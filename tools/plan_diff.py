@@ -42,6 +42,8 @@ from tools.planfile import PlanError, load_plan, urn_type
 #:   subnet network_id/cidr/ip_version/prefix_length/subnetpool_id/ipv6 modes; secgroup rule: every
 #:   argument (the resource has no update); compute instance user_data/availability_zone/key_pair/
 #:   config_drive/scheduler_hints; identity project domain_id.
+#: - VIO Public API 7.0 (developer.broadcom.com/xapis/vmware-integrated-openstack-api/7.0): vcenter and nsx
+#:   have update (PUT) operations; cluster has create, get and delete only; openstack scale-service (PUT).
 REPLACE_ON_CHANGE: Mapping[str, tuple[str, ...]] = {
     "vsphere:index/virtualMachine:VirtualMachine": ("clone",),
     "vsphere:index/distributedPortGroup:DistributedPortGroup": ("distributedVirtualSwitchUuid",),
@@ -63,6 +65,21 @@ REPLACE_ON_CHANGE: Mapping[str, tuple[str, ...]] = {
         "userData", "availabilityZone", "keyPair", "configDrive", "schedulerHints",
     ),
     "openstack:identity/project:Project": ("domainId",),
+    # VIO Public API (dynamic resources, components/vio_api.py; keep in step with its providers' diff):
+    # a registration is keyed by its vCenter's name/hostname, the NSX backend by its manager address
+    # (PUT updates the rest, e.g. a rotated password); the deployment is `POST /api/v2/clusters` with no
+    # update of its body (cluster create/get/delete only), so any body change is a new deployment; its
+    # controller count goes through the scale-service operation (IN_PLACE below).
+    "pulumi-python:dynamic/vio:VcenterRegistration": ("body.hostname", "body.name"),
+    "pulumi-python:dynamic/vio:NsxBackend": ("body.nsx_api_managers",),
+    "pulumi-python:dynamic/vio:OpenStackDeployment": ("body",),
+}
+
+#: Paths updated in place even though a broader REPLACE_ON_CHANGE rule covers them.
+IN_PLACE: Mapping[str, tuple[str, ...]] = {
+    "pulumi-python:dynamic/vio:OpenStackDeployment": (
+        "controllers", "min_ready_replicas", "deploy_timeout", "poll_interval", "delete_on_destroy",
+    ),
 }
 
 #: Updated in place, but not quietly: what the update does to a running system.
@@ -81,6 +98,9 @@ DISRUPTIVE_IN_PLACE: Mapping[str, Mapping[str, str]] = {
     },
     "openstack:networking/network:Network": {
         "external": "toggles router:external; routers using it as gateway lose it",
+    },
+    "pulumi-python:dynamic/vio:OpenStackDeployment": {
+        "controllers": "scales the controllers through VIO's scale-service operation (no new deployment)",
     },
 }
 
@@ -173,7 +193,9 @@ def input_changes(typ: str, before: Mapping[str, Any], after: Mapping[str, Any],
         if any(_under(path, rule) for rule in ignored):
             change.ignored = True
             change.note = "ignored (ignoreChanges): not applied"
-        elif any(_under(path, rule) for rule in rules):
+        elif any(_under(path, rule) for rule in rules) and not any(
+            _under(path, keep) for keep in IN_PLACE.get(typ, ())
+        ):
             change.replaces = True
             change.note = "forces replacement"
         else:
