@@ -153,7 +153,7 @@ class ManagementPlaneArgs:
 #: would replace (rebuild) the running Manager on every `up`. `ovf_deploy`/`clone` are only read at create
 #: (pulumi-facts: "Rebuilding the template changes clone.template_uuid and forces replacement"); vApp
 #: properties are consumed at first boot and the guest may rewrite them.
-VM_IGNORE_CHANGES = ["clone", "ovf_deploy", "vapp", "ept_rvi_mode", "hv_mode", "guest_id", "disks"]
+VM_IGNORE_CHANGES = ["clone", "ovf_deploy", "vapp", "ept_rvi_mode", "hv_mode", "guest_id"]
 
 #: Every service keeps this many ready replicas in `ha` (no single point of failure).
 HA_MIN_READY_REPLICAS = 2

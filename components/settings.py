@@ -174,12 +174,16 @@ class NsxDhcp(_Section):
     lease_time: int = Field(default=86400, ge=60, le=4294967295, description="Lease time in seconds.")
 
 
+URL_PATTERN = r"^https?://[^\s/]+(:\d+)?(/\S*)?$"
+VIO_VERSION_PATTERN = r"^7\.\d+(\.\d+){0,2}$"
+
+
 class NsxMetadataProxy(_Section):
     """The NSX metadata proxy VIO's NSX backend requires (`nsx_backend.metadata_proxy`). Its shared
     secret is the secret `nsxMetadataProxySecret`."""
 
     name: Label | None = Field(default=None, description="Display name and NSX id; default `<namePrefix>-md-proxy`.")
-    server_address: Annotated[str, Field(pattern=r"^https?://[^\s/]+(:\d+)?(/\S*)?$")] | None = Field(
+    server_address: Annotated[str, Field(pattern=URL_PATTERN)] | None = Field(
         default=None,
         description="Nova metadata URL the proxy forwards to; default http://<managementNetwork.privateVip>:8775.",
     )
@@ -318,7 +322,7 @@ CONTROLLER_SIZES: Mapping[str, tuple[int, int, int]] = {
 class Vio(_Section):
     """VIO itself: release, Manager, controllers, API access, deployment behaviour."""
 
-    version: Annotated[str, Field(pattern=r"^7\.\d+(\.\d+){0,2}$")] = Field(
+    version: Annotated[str, Field(pattern=VIO_VERSION_PATTERN)] = Field(
         description="VIO release, e.g. 7.3.0 (7.x only: its Public API is what this program drives)."
     )
     manager: VioManager = Field(default_factory=VioManager)
@@ -724,6 +728,11 @@ def _describe(error: Mapping[str, Any]) -> str:
     if kind == "literal_error":
         return f"{shown!r} is not one of {error['ctx']['expected']}"
     if kind == "string_pattern_mismatch":
+        pattern = str((error.get("ctx") or {}).get("pattern", ""))
+        if pattern == VIO_VERSION_PATTERN:
+            return f"{shown!r} is not a VIO 7.x release; set e.g. 7.3.0 (only VIO 7's Public API is supported)"
+        if pattern == URL_PATTERN:
+            return f"{shown!r} is not an http(s) URL; set e.g. http://10.0.0.10:8775"
         return f"{shown!r} is not a valid name (lowercase letters, digits and '-', not at either end)"
     if kind in {"greater_than_equal", "less_than_equal", "too_short", "too_long"}:
         return f"{shown!r}: {error['msg'].lower()}"

@@ -242,3 +242,22 @@ def test_the_spec_check_catches_an_undocumented_field(prod):
     body.pop("endpoints")
     problems = validate("cluster", body)
     assert any("controller_size" in p for p in problems) and any("endpoints" in p for p in problems), problems
+
+
+def test_the_pickled_dynamic_provider_is_not_part_of_the_recorded_spec(prod):
+    from tests.harness.evaluate import DYNAMIC_PROVIDER_KEY
+
+    dynamic = [r for r in prod.resources if r.type.startswith(DYNAMIC)]
+    assert len(dynamic) == 4
+    assert all(DYNAMIC_PROVIDER_KEY not in r.inputs for r in dynamic)
+    assert DYNAMIC_PROVIDER_KEY not in json.dumps(prod.plan())
+
+
+def test_removed_outputs_name_their_replacement_and_are_no_longer_exported(prod):
+    assert set(contract.REMOVED) == {"omsIp", "vip", "nodeIps"}
+    assert not set(contract.REMOVED) & set(prod.outputs)
+    for replacement in contract.REMOVED.values():
+        for key in replacement.split(" and "):
+            assert key in contract.OUTPUTS, key
+    with pytest.raises(contract.MissingOutputError, match=r"'omsIp' \(use managerIp\)"):
+        contract.read_platform(None, "org/vio-nfv/prod", ["omsIp"])  # type: ignore[arg-type]

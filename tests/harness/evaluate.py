@@ -174,6 +174,7 @@ def _recording_monitor(mocks: Any, evaluation: Evaluation) -> Any:
                         dependencies=sorted(request.dependencies),
                         property_dependencies={
                             k: sorted(v.urns) for k, v in sorted(request.propertyDependencies.items())
+                            if k != DYNAMIC_PROVIDER_KEY
                         },
                         protect=bool(request.protect),
                         ignore_changes=list(request.ignoreChanges),
