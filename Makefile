@@ -20,14 +20,14 @@ system-deps:
 	scripts/install-system-deps.sh
 
 plan: venv
-	PYTHONPATH=. $(PY) -m tests.harness $(STACK) $(ARGS)
+	PYTHONPATH=. $(PY) -m offline $(STACK) $(ARGS)
 
 test: venv system-deps
 	PYTHONPATH=. $(PY) -m pytest $(ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy components tests/harness tools preflight sim benchmarks policy/vionfv_policies.py
+	$(VENV)/bin/mypy components offline tools preflight sim benchmarks policy/vionfv_policies.py
 
 preflight: venv
 	PYTHONPATH=. $(PY) -m preflight --stack $(STACK) $(ARGS)
@@ -35,6 +35,7 @@ preflight: venv
 bench: venv
 	PYTHONPATH=. $(PY) -m benchmarks.tenant_scale_bench
 	PYTHONPATH=. $(PY) -m benchmarks.preflight_bench
+	PYTHONPATH=. $(PY) -m benchmarks.vio_poll_bench
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.harness.evaluate import evaluate, stack_config
+from offline.evaluate import evaluate, stack_config
 
 BARE = '''
 import pulumi

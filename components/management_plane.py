@@ -231,32 +231,30 @@ class ManagementPlane(pulumi.ComponentResource):
         }
 
         nsx = args.nsx
-        backend = NsxBackend(
-            f"{name}-nsx",
-            endpoint=endpoint,
-            # Data structure `nsx_backend` (shared by nsxt and nsxp): every field below is documented
-            # Required; ids/names as the Manager's NSX validation lists them, not policy paths.
-            body={
-                "nsx_api_managers": nsx.managers,
-                "nsx_api_user": nsx.username,
-                "nsx_api_password": pulumi.Output.secret(nsx.password),
-                "insecure": nsx.insecure,
-                "default_overlay_tz": nsx.overlay_tz,
-                "default_vlan_tz": nsx.vlan_tz,
-                "default_tier0_router": nsx.tier0,
-                "dhcp_profile": nsx.dhcp_profile,
-                "metadata_proxy": nsx.metadata_proxy,
-                "metadata_proxy_shared_secret": pulumi.Output.secret(nsx.metadata_proxy_secret),
-                "native_dhcp_metadata": True,
-            },
-            opts=api_opts(manager),
-        )
+        # Data structure `nsx_backend` (shared by nsxt and nsxp): every field below is documented Required
+        # except native_dhcp_metadata; ids as the Manager's NSX validation lists them, not policy paths.
+        # The deployment embeds the same structure (`neutron.nsx`); NsxBackend registers the NSX Manager
+        # from it and checks every id it names against the Manager's validation read.
+        nsx_body: dict[str, Any] = {
+            "nsx_api_managers": nsx.managers,
+            "nsx_api_user": nsx.username,
+            "nsx_api_password": pulumi.Output.secret(nsx.password),
+            "insecure": nsx.insecure,
+            "default_overlay_tz": nsx.overlay_tz,
+            "default_vlan_tz": nsx.vlan_tz,
+            "default_tier0_router": nsx.tier0,
+            "dhcp_profile": nsx.dhcp_profile,
+            "metadata_proxy": nsx.metadata_proxy,
+            "metadata_proxy_shared_secret": pulumi.Output.secret(nsx.metadata_proxy_secret),
+            "native_dhcp_metadata": True,
+        }
+        backend = NsxBackend(f"{name}-nsx", endpoint=endpoint, body=nsx_body, opts=api_opts(manager))
 
         ha = plan.topology == "ha"
         self.deployment = OpenStackDeployment(
             f"{name}-deployment",
             endpoint=endpoint,
-            body=_cluster_body(args, ha),
+            body=_cluster_body(args, ha, nsx_body, registrations["resource"].registration_name),
             controllers=plan.controllers,
             min_ready_replicas=HA_MIN_READY_REPLICAS if ha else 1,
             deploy_timeout=args.deploy_timeout,
@@ -374,7 +372,9 @@ def _network(kind: str, net: VioNetworkArgs) -> dict[str, Any]:
     }
 
 
-def _cluster_body(args: ManagementPlaneArgs, ha: bool) -> dict[str, Any]:
+def _cluster_body(
+    args: ManagementPlaneArgs, ha: bool, nsx_body: Mapping[str, Any], resource_vcenter: pulumi.Input[str]
+) -> dict[str, Any]:
     """The `cluster` data structure (POST /api/v2/clusters), developer.broadcom.com/xapis/
     vmware-integrated-openstack-api/7.0/data-structures/cluster. Compute clusters sorted by name so the
     body does not depend on config order."""
@@ -402,7 +402,8 @@ def _cluster_body(args: ManagementPlaneArgs, ha: bool) -> dict[str, Any]:
                 "compute_clusters": [
                     {
                         "cluster_name": cluster,
-                        "vcenter_name": args.resource_vcenter.server,
+                        # The registration's name in the Manager (VcenterRegistration.registration_name).
+                        "vcenter_name": resource_vcenter,
                         "datastore_regex": cc.datastore_regex,
                         "dvs_moid": cc.dvs_moid,
                         "availability_zone_name": cc.availability_zone,
@@ -410,13 +411,16 @@ def _cluster_body(args: ManagementPlaneArgs, ha: bool) -> dict[str, Any]:
                     for cluster, cc in sorted(args.compute_clusters.items())
                 ],
                 "default_availability_zone_name": args.default_availability_zone,
+                # Documented Required booleans of `compute`: no PCI passthrough, no tenant vDCs.
+                "passthrough": False,
+                "tenant_vdc": False,
             },
             "identity": {
                 "admin_domain_name": args.openstack_admin_domain,
                 "admin_user": args.openstack_admin_user,
                 "admin_password": pulumi.Output.secret(args.openstack_admin_password),
             },
-            "neutron": {"neutron_backend": "nsxp"},
+            "neutron": {"neutron_backend": "nsxp", "nsx": dict(nsx_body)},
         },
     }
 

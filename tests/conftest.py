@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.harness.evaluate import Evaluation, ensure_nsxt_importable, evaluate  # noqa: E402
+from offline.evaluate import Evaluation, ensure_nsxt_importable, evaluate  # noqa: E402
 
 ensure_nsxt_importable()
 

@@ -14,7 +14,7 @@ import pulumi
 import pytest
 
 from components import settings
-from tests.harness.evaluate import evaluate, stack_config
+from offline.evaluate import evaluate, stack_config
 
 NS = "vio-nfv:"
 Mutation = Callable[[dict[str, Any]], None]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.harness.evaluate import Evaluation
+from offline.evaluate import Evaluation
 from tools import diagram
 
 

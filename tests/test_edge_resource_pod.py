@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from components import settings
 from components.edge_resource_pod import EdgeResourcePodArgs, edge_clusters
-from tests.harness.evaluate import Evaluation, Registration, evaluate, planted_secret, stack_config
+from offline.evaluate import Evaluation, Registration, evaluate, planted_secret, stack_config
 
 NS = "vio-nfv:"
 POD = "vionfv:edge_resource_pod:EdgeResourcePod"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.harness.evaluate import ensure_nsxt_importable, evaluate
+from offline.evaluate import ensure_nsxt_importable, evaluate
 
 
 def test_a_failed_apply_does_not_leak_into_the_next_evaluation(tmp_path: Path, dev):

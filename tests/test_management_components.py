@@ -21,7 +21,7 @@ from components.management_plane import (
     _check,
 )
 from components.settings import DEFAULT_OVF_PROPERTIES
-from tests.harness.evaluate import Evaluation, evaluate
+from offline.evaluate import Evaluation, evaluate
 
 DYNAMIC = "pulumi-python:dynamic/vio:"
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.harness.evaluate import Evaluation
+from offline.evaluate import Evaluation
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "shared" / "reference" / "nsxt-schema.json"
 

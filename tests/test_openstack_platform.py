@@ -9,7 +9,7 @@ import pytest
 
 from components import settings
 from components.openstack_platform import EXTERNAL_NETWORK_TYPE
-from tests.harness.evaluate import Evaluation, stack_config
+from offline.evaluate import Evaluation, stack_config
 
 NS = "vio-nfv:"
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.harness.evaluate import Evaluation, evaluate, stack_config
+from offline.evaluate import Evaluation, evaluate, stack_config
 from tools import plan_diff
 from tools.plan_diff import diff_plans, render_markdown, render_text
 

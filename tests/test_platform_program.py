@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from components import contract
-from tests.harness.evaluate import Evaluation, evaluate, planted_secret
+from offline.evaluate import Evaluation, evaluate, planted_secret
 
 VM = "vsphere:index/virtualMachine:VirtualMachine"
 RULE = "vsphere:index/computeClusterVmAntiAffinityRule:ComputeClusterVmAntiAffinityRule"
@@ -115,7 +115,8 @@ def test_planted_secrets_never_appear_in_plaintext_in_inputs_lookups_or_outputs(
         masked = {r.name: set(r.secret_paths) for r in ev.resources}
         assert "vapp.properties.viouser_passwd" in masked["vio-plane-manager"]
         assert "body.password" in masked["vio-plane-vcenter-resource"]
-        assert "body.openstack_info.identity.admin_password" in masked["vio-plane-deployment"]
+        assert {"body.openstack_info.identity.admin_password", "body.openstack_info.neutron.nsx.nsx_api_password",
+                "body.openstack_info.neutron.nsx.metadata_proxy_shared_secret"} <= masked["vio-plane-deployment"]
         providers = [r for r in ev.resources if r.type.startswith("pulumi:providers:")]
         assert len(providers) >= 4
         assert all("password" in r.secret_paths for r in providers), [(r.name, r.secret_paths) for r in providers]
@@ -174,7 +175,7 @@ def test_removing_a_compute_cluster_renames_nothing(prod):
 
 
 def _stack_value(key: str) -> dict:
-    from tests.harness.evaluate import stack_config
+    from offline.evaluate import stack_config
 
     return dict(stack_config("prod")[f"vio-nfv:{key}"])
 
@@ -217,7 +218,10 @@ def test_deployment_is_placed_by_the_management_pods_names_and_the_resource_pods
     clusters = body["openstack_info"]["compute"]["compute_clusters"]
     assert [c["cluster_name"] for c in clusters] == sorted(prod.outputs["computeClusterIds"])
     assert {c["vcenter_name"] for c in clusters} == {prod.outputs["resourceVcenter"]}
-    assert body["openstack_info"]["neutron"] == {"neutron_backend": "nsxp"}
+    # The deployment embeds the NSX backend it is built on (the same body the NsxBackend registers).
+    neutron = body["openstack_info"]["neutron"]
+    assert neutron["neutron_backend"] == "nsxp"
+    assert neutron["nsx"] == prod.named("vio-plane-nsx").inputs["body"]
     assert body["endpoints"]["hostname"] == "vio.nfv.example.net"
 
 
@@ -245,7 +249,7 @@ def test_the_spec_check_catches_an_undocumented_field(prod):
 
 
 def test_the_pickled_dynamic_provider_is_not_part_of_the_recorded_spec(prod):
-    from tests.harness.evaluate import DYNAMIC_PROVIDER_KEY
+    from offline.evaluate import DYNAMIC_PROVIDER_KEY
 
     dynamic = [r for r in prod.resources if r.type.startswith(DYNAMIC)]
     assert len(dynamic) == 4

@@ -25,7 +25,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from tests.harness.evaluate import SECRET_MASK, Evaluation, Registration
+from offline.evaluate import SECRET_MASK, Evaluation, Registration
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "policy"))  # as the Pulumi CLI runs the pack: from its own directory

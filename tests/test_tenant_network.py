@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from components import settings
-from tests.harness.evaluate import Evaluation, stack_config
+from offline.evaluate import Evaluation, stack_config
 
 NS = "vio-nfv:"
 OPENSTACK_KINDS = {

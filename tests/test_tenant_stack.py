@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from components import contract
-from tests.harness.evaluate import Evaluation, evaluate, planted_secret
+from offline.evaluate import Evaluation, evaluate, planted_secret
 
 ROOT = Path(__file__).resolve().parents[1]
 PROGRAM = ROOT / "examples" / "tenant-stack" / "__main__.py"

@@ -1,1 +1,1 @@
-"""Developer and CI tools that work on the offline plan (`python -m tests.harness <stack> --plan`)."""
+"""Developer and CI tools that work on the offline plan (`python -m offline <stack> --plan`)."""

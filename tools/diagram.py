@@ -1,6 +1,6 @@
 """Draw the deployed topology from an offline plan, with Graphviz.
 
-    python -m tests.harness prod --plan plan.json
+    python -m offline prod --plan plan.json
     python -m tools.diagram plan.json -o docs/topology-prod.svg -o docs/topology-prod.png
 
 The two-pod picture: the Management pod (its vCenter, the VIO Manager VM, the OpenStack deployment the
@@ -310,7 +310,7 @@ def render(dot: str, fmt: str) -> bytes:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.diagram", description=__doc__.split("\n")[0])
-    parser.add_argument("plan", help="offline plan JSON (python -m tests.harness <stack> --plan FILE)")
+    parser.add_argument("plan", help="offline plan JSON (python -m offline <stack> --plan FILE)")
     parser.add_argument("-o", "--output", action="append", type=Path, required=True,
                         help="output file: .svg, .png or .dot (repeatable)")
     parser.add_argument("--title", help="diagram title (default: vio-nfv <stack>)")

@@ -1,7 +1,7 @@
 """Compare two offline plans and say what `pulumi up` would do, without credentials or a backend.
 
-    python -m tests.harness prod --plan base.json     # on the base branch
-    python -m tests.harness prod --plan head.json     # on the pull request
+    python -m offline prod --plan base.json     # on the base branch
+    python -m offline prod --plan head.json     # on the pull request
     python -m tools.plan_diff base.json head.json [--markdown]
 
 Reports resources added, removed and changed (per input path; secrets stay "[secret]"), and flags the
@@ -464,7 +464,7 @@ def render_markdown(diff: PlanDiff) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.plan_diff", description=__doc__.split("\n")[0])
-    parser.add_argument("base", help="plan of the base branch (python -m tests.harness <stack> --plan)")
+    parser.add_argument("base", help="plan of the base branch (python -m offline <stack> --plan)")
     parser.add_argument("head", help="plan of the change")
     parser.add_argument("--markdown", action="store_true", help="GitHub-flavoured Markdown for a PR comment")
     ns = parser.parse_args(argv)

@@ -1,4 +1,4 @@
-"""Reading the offline plan written by `python -m tests.harness <stack> --plan FILE`.
+"""Reading the offline plan written by `python -m offline <stack> --plan FILE`.
 
 Shared by the plan diff and the diagram, so both refuse a file that is not a plan in the same words.
 """
@@ -33,14 +33,14 @@ def load_plan(path: str | Path) -> dict[str, Any]:
         plan = json.loads(text)
     except json.JSONDecodeError as exc:
         raise PlanError(f"{path}: not JSON (line {exc.lineno}: {exc.msg}); write the plan with "
-                        "`python -m tests.harness <stack> --plan FILE`") from None
+                        "`python -m offline <stack> --plan FILE`") from None
     return check_plan(plan, str(path))
 
 
 def check_plan(plan: Any, where: str = "plan") -> dict[str, Any]:
     if not isinstance(plan, dict) or not isinstance(plan.get("resources"), list):
         raise PlanError(f"{where}: not a plan: expected an object with a `resources` list, as written by "
-                        "`python -m tests.harness <stack> --plan FILE`")
+                        "`python -m offline <stack> --plan FILE`")
     for i, res in enumerate(plan["resources"]):
         missing = [k for k in ("type", "name", "urn") if not isinstance(res, dict) or k not in res]
         if missing:

@@ -1,7 +1,7 @@
 """Evaluate a stack offline and show what it would create.
 
-    python -m tests.harness prod                 # resource tree by component, counts, outputs
-    python -m tests.harness dev --plan plan.json # also write the credential-free plan (JSON)
+    python -m offline prod                 # resource tree by component, counts, outputs
+    python -m offline dev --plan plan.json # also write the credential-free plan (JSON)
 
 Exit codes: 0 evaluated, 2 invalid configuration (every problem listed), 1 any other program error.
 """
@@ -14,7 +14,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from tests.harness.evaluate import ROOT, Evaluation, Registration, evaluate
+from offline.evaluate import ROOT, Evaluation, Registration, evaluate
 
 
 def _short_type(typ: str) -> str:
@@ -108,7 +108,7 @@ def summary(evaluation: Evaluation) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.harness", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m offline", description=__doc__.split("\n")[0])
     parser.add_argument("stack", help="stack name: reads Pulumi.<stack>.yaml")
     parser.add_argument("--plan", type=Path, help="write the credential-free plan as JSON to this file")
     parser.add_argument("--quiet", action="store_true", help="counts only, no tree and no spec")

@@ -123,6 +123,13 @@ class PlatformMocks(pulumi.runtime.Mocks):
             rid = str(body.get("name") or body.get("hostname") or body.get("nsx_api_managers") or name)
             if kind == "OpenStackDeployment":
                 state.update(vio_status(inputs))
+            elif kind == "VcenterRegistration":
+                state["registration_name"] = str(body.get("name") or body.get("hostname") or name)
+            elif kind == "NsxBackend":
+                fields = ("default_overlay_tz", "default_vlan_tz", "default_tier0_router", "dhcp_profile",
+                          "metadata_proxy")
+                state["validation"] = {"nsx_type": inputs.get("nsx_kind") or "nsxp",
+                                       "ids": {f: body.get(f) for f in fields}, "missing": []}
             return rid, state
         if typ.startswith("vsphere:"):
             kind = typ.split(":")[-1]

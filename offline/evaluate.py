@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 STAND_INS = ROOT / "tests" / "stand_ins"
 SECRET_MASK = "[secret]"
 _SECRET_SIG = ("4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270")
@@ -234,7 +234,7 @@ def evaluate(
     from pulumi.runtime.stack import run_pulumi_func
     from pulumi.runtime.sync_await import _sync_await
 
-    from tests.harness.mocks import PlatformMocks
+    from offline.mocks import PlatformMocks
 
     evaluation = Evaluation(stack=stack, nsxt_sdk=ensure_nsxt_importable())
     program = program or ROOT / "__main__.py"
