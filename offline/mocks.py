@@ -33,6 +33,7 @@ def _nsx_path(token: str, name: str, inputs: dict[str, Any]) -> str:
         "PolicyVlanSegment": "/infra/segments",
         "PolicyFixedSegment": "/infra/segments",
         "PolicyDhcpServer": "/infra/dhcp-server-configs",
+        "PolicyMetadataProxy": "/infra/metadata-proxies",
         "PolicyIpPool": "/infra/ip-pools",
         "PolicyGroup": "/infra/domains/default/groups",
     }
