@@ -66,7 +66,7 @@ class EdgeResourcePod(pulumi.ComponentResource):
 
     Pass both providers in `opts.providers`: the resource vCenter's (`vsphere`) and NSX Manager's (`nsxt`).
     Children: `{name}-folder`, `{name}-tenant-pool-{cluster}`, `{name}-edge-pool-{cluster}`, `{name}-nsx`.
-    `compute_cluster_ids` resolves only once the cluster's tenant pool exists, so a compute driver wired
+    `compute_cluster_ids` resolves only once the cluster's tenant pool exists, so the VIO deployment wired
     to it is deployed after its cluster is ready for tenants.
     """
 

@@ -6,7 +6,7 @@ valid values (their own frozen Args), never `pulumi.Config`.
 Validation runs in two passes so that one `pulumi up` reports every problem at once:
 1. shape: each top-level key is parsed on its own (types, ranges, unknown keys), so a typo in one section
    does not hide the problems of another;
-2. meaning: cross-field and cross-section rules (addresses inside the management subnet, a static range
+2. meaning: cross-field and cross-section rules (addresses inside the management subnet, VIO ranges
    large enough for the topology, overlapping tenant CIDRs, ...) on the sections that parsed.
 A `ConfigError` lists each problem with its full config key, e.g.
 `vio-nfv:managementNetwork.privateVip: 10.1.0.300 is not an IP address`.
