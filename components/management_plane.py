@@ -65,6 +65,7 @@ class ManagerArgs:
     memory_mb: int = 16384
     disks_gb: Sequence[int] = (40, 30)
     allow_unverified_ova_url: bool = False
+    ovf_network: str = "VIO Management Server Network"
 
 
 @dataclass(frozen=True)
@@ -310,9 +311,10 @@ class ManagementPlane(pulumi.ComponentResource):
         if m.source == "ova":
             assert m.ova is not None
             remote = m.ova.startswith(("http://", "https://"))
-            # terraform-provider-vsphere `ovf_deploy`: remote_ovf_url or local_ovf_path, ovf_network_map
-            # (OVF network name -> port group id), disk_provisioning; datacenter_id is required with it
-            # (pulumi_vsphere VirtualMachineOvfDeployArgs, VirtualMachine.datacenter_id).
+            # terraform-provider-vsphere docs/resources/virtual_machine.md, "Deploying Virtual Machines from
+            # OVF/OVA": remote_ovf_url or local_ovf_path, ovf_network_map (OVF network name -> network id),
+            # vApp properties overwrite the OVA's own; `datacenter_id` is "Required only when deploying an
+            # OVF/OVA template"; no disk blocks: the OVA brings its disks (40 + 30 GB for the VIO Manager).
             source["ovf_deploy"] = vsphere.VirtualMachineOvfDeployArgs(
                 remote_ovf_url=m.ova if remote else None,
                 local_ovf_path=None if remote else m.ova,
@@ -320,7 +322,7 @@ class ManagementPlane(pulumi.ComponentResource):
                 disk_provisioning="thin",
                 ip_protocol="IPV4",
                 ip_allocation_policy="STATIC_MANUAL",
-                ovf_network_map={"VIO Management Server Network": args.placement.network_id},
+                ovf_network_map={m.ovf_network: args.placement.network_id},
             )
             source["datacenter_id"] = args.placement.datacenter_id
         else:
@@ -334,6 +336,11 @@ class ManagementPlane(pulumi.ComponentResource):
             # deploy (guest customization would fight the appliance's own network setup).
             source["clone"] = vsphere.VirtualMachineCloneArgs(template_uuid=template.id)
             source["guest_id"] = template.guest_id
+            # A clone declares its disks (at least the template's sizes): the Manager's 40 + 30 GB.
+            source["disks"] = [
+                vsphere.VirtualMachineDiskArgs(label=f"disk{i}", size=size, unit_number=i, thin_provisioned=True)
+                for i, size in enumerate(m.disks_gb)
+            ]
         return vsphere.VirtualMachine(
             f"{name}-manager",
             name=plan.manager_name,
@@ -343,10 +350,6 @@ class ManagementPlane(pulumi.ComponentResource):
             num_cpus=m.cpus,
             memory=m.memory_mb,
             network_interfaces=[vsphere.VirtualMachineNetworkInterfaceArgs(network_id=args.placement.network_id)],
-            disks=[
-                vsphere.VirtualMachineDiskArgs(label=f"disk{i}", size=size, unit_number=i, thin_provisioned=True)
-                for i, size in enumerate(m.disks_gb)
-            ],
             vapp=vsphere.VirtualMachineVappArgs(properties=properties),
             # The appliance reports its address through VMware Tools once its own network is up.
             wait_for_guest_net_timeout=15,

@@ -293,6 +293,11 @@ class VioManager(_Section):
     )
     template: Name | None = Field(default=None, description="source template: VM template name.")
     ovf_properties: OvfProperties = Field(default_factory=OvfProperties)
+    ovf_network: Name = Field(
+        default="VIO Management Server Network",
+        description="The OVA's network name mapped to managementNetwork.portGroup (VMware's VIO automation "
+        "maps `VIO Management Server Network`).",
+    )
     cpus: int = Field(default=4, ge=4, le=64)
     memory_mb: int = Field(default=16384, ge=16384, le=262144)
     disks_gb: list[Annotated[int, Field(ge=1, le=65536)]] = Field(default_factory=lambda: [40, 30], min_length=1)

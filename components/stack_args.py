@@ -152,6 +152,7 @@ def management_plane(
             memory_mb=manager.memory_mb,
             disks_gb=tuple(manager.disks_gb),
             allow_unverified_ova_url=manager.allow_unverified_ova_url,
+            ovf_network=manager.ovf_network,
             admin_password=credentials.manager_admin_password,
         ),
         placement=PlacementArgs(

@@ -115,7 +115,8 @@ def test_manager_from_the_ova_gets_its_planned_address_through_ovf_properties(ha
     assert props[DEFAULT_OVF_PROPERTIES["netmask"]] == "255.255.255.0"
     assert props[DEFAULT_OVF_PROPERTIES["gateway"]] == "10.0.0.1"
     assert vm.inputs["ovfDeploy"]["remoteOvfUrl"] == "https://repo.example/vio.ova"
-    assert "clone" not in vm.inputs
+    assert vm.inputs["ovfDeploy"]["ovfNetworkMap"] == {"VIO Management Server Network": vm.inputs["networkInterfaces"][0]["networkId"]}
+    assert "clone" not in vm.inputs and "disks" not in vm.inputs  # the OVA brings its own disks
     assert f"vapp.properties.{DEFAULT_OVF_PROPERTIES['password']}" in vm.secret_paths
     assert vm.protect and {"ovfDeploy", "clone", "vapp"} <= set(vm.ignore_changes)
 
@@ -124,6 +125,7 @@ def test_manager_cloned_from_a_template_has_no_ovf_deploy(tmp_path):
     ev = _run(tmp_path, source="template", ova=None, template="vio-mgr-t")
     vm = ev.named("plane-manager")
     assert "ovfDeploy" not in vm.inputs and vm.inputs["clone"]["templateUuid"]
+    assert [d["size"] for d in vm.inputs["disks"]] == [40, 30]
     assert any(i.args.get("name") == "vio-mgr-t" for i in ev.invokes)
 
 
