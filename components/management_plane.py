@@ -54,7 +54,9 @@ class VioNetworkArgs:
 class ManagerArgs:
     """The Manager VM. `source` `ova`: `ova` is the OVA's URL (http/https) or local path; `template`: the
     template's name. `ovf_properties` maps what we set (address, netmask, gateway, dns, domain,
-    searchPath, ntp, hostname, password) to the OVA's property keys. `admin_password` is a secret."""
+    searchPath, ntp, password, and hostname when the OVA has such a property) to the OVA's property
+    keys; `ovf_network` is the OVA's network mapped to the management port group. `admin_password` is a
+    secret."""
 
     source: Literal["ova", "template"]
     admin_password: pulumi.Input[str]
@@ -304,9 +306,10 @@ class ManagementPlane(pulumi.ComponentResource):
             keys["domain"]: args.domain,
             keys["searchPath"]: args.domain,
             keys["ntp"]: ",".join(args.ntp_servers),
-            keys["hostname"]: f"{plan.manager_name}.{args.domain}",
             keys["password"]: pulumi.Output.secret(m.admin_password),
         }
+        if "hostname" in keys:
+            properties[keys["hostname"]] = f"{plan.manager_name}.{args.domain}"
         source: dict[str, Any] = {}
         if m.source == "ova":
             assert m.ova is not None
@@ -462,4 +465,4 @@ def _check(args: ManagementPlaneArgs) -> None:
         raise ValueError("ManagementPlaneArgs.compute_clusters: at least one compute cluster is required")
 
 
-_OVF_KEYS = ("address", "netmask", "gateway", "dns", "domain", "searchPath", "ntp", "hostname", "password")
+_OVF_KEYS = ("address", "netmask", "gateway", "dns", "domain", "searchPath", "ntp", "password")

@@ -253,9 +253,10 @@ class ApiAccessNetwork(_Section):
 
 
 #: Property keys of the Manager OVA (`vapp.properties`). Defaults are the keys of VMware's VIO management
-#: server OVA as VMware's own automation sets them (vmware/ansible-role-vio `vio_oms_deploy`:
-#: vami.ip0/netmask0/gateway/DNS/domain.management-server, ntpServer, viouser_passwd). Not confirmed for
-#: every 7.x OVA: override any key here if the OVA's OVF descriptor names it differently.
+#: server OVA as VMware's own automation sets them (vmware/ansible-role-vio `vio_oms_deploy` and VMware's
+#: cPod deploy scripts: vami.ip0/netmask0/gateway/DNS/domain/searchpath.management-server, ntpServer,
+#: viouser_passwd). Not confirmed for every 7.x OVA: override any key if the OVA's OVF descriptor names it
+#: differently. Those automations set no hostname property: `hostname` is unset unless configured.
 DEFAULT_OVF_PROPERTIES: Mapping[str, str] = {
     "address": "vami.ip0.management-server",
     "netmask": "vami.netmask0.management-server",
@@ -264,7 +265,6 @@ DEFAULT_OVF_PROPERTIES: Mapping[str, str] = {
     "domain": "vami.domain.management-server",
     "searchPath": "vami.searchpath.management-server",
     "ntp": "ntpServer",
-    "hostname": "vami.hostname.management-server",
     "password": "viouser_passwd",
 }
 
@@ -279,7 +279,7 @@ class OvfProperties(_Section):
     domain: Name = DEFAULT_OVF_PROPERTIES["domain"]
     search_path: Name = DEFAULT_OVF_PROPERTIES["searchPath"]
     ntp: Name = DEFAULT_OVF_PROPERTIES["ntp"]
-    hostname: Name = DEFAULT_OVF_PROPERTIES["hostname"]
+    hostname: Name | None = Field(default=None, description="Key of a hostname property, if the OVA has one.")
     password: Name = DEFAULT_OVF_PROPERTIES["password"]
 
 

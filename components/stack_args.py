@@ -147,7 +147,7 @@ def management_plane(
             source=manager.source,
             ova=manager.ova,
             template=manager.template,
-            ovf_properties=manager.ovf_properties.model_dump(by_alias=True),
+            ovf_properties={k: v for k, v in manager.ovf_properties.model_dump(by_alias=True).items() if v},
             cpus=manager.cpus,
             memory_mb=manager.memory_mb,
             disks_gb=tuple(manager.disks_gb),

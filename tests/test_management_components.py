@@ -114,6 +114,7 @@ def test_manager_from_the_ova_gets_its_planned_address_through_ovf_properties(ha
     assert props[DEFAULT_OVF_PROPERTIES["address"]] == "10.0.0.5"
     assert props[DEFAULT_OVF_PROPERTIES["netmask"]] == "255.255.255.0"
     assert props[DEFAULT_OVF_PROPERTIES["gateway"]] == "10.0.0.1"
+    assert not any("hostname" in key for key in props)  # set only when the OVA has such a property
     assert vm.inputs["ovfDeploy"]["remoteOvfUrl"] == "https://repo.example/vio.ova"
     assert vm.inputs["ovfDeploy"]["ovfNetworkMap"] == {"VIO Management Server Network": vm.inputs["networkInterfaces"][0]["networkId"]}
     assert "clone" not in vm.inputs and "disks" not in vm.inputs  # the OVA brings its own disks
