@@ -207,8 +207,8 @@ class ManagementPlane(pulumi.ComponentResource):
             timeout=args.api.timeout,
         )
         # Dynamic resources are served by the `pulumi-python` package's default provider: no explicit
-        # provider exists for them (pulumi-facts.md, "Dynamic providers"). They must not inherit the
-        # vSphere provider from this component either, so each passes `provider=None` via its own opts.
+        # provider exists for them (pulumi-facts.md, "Dynamic providers"), and the vSphere provider this
+        # component got is not inherited (children inherit a parent's provider only for its own package).
         def api_opts(*depends_on: pulumi.Resource, protect: bool = False) -> pulumi.ResourceOptions:
             return pulumi.ResourceOptions(
                 parent=self, depends_on=list(depends_on), protect=protect,
