@@ -23,7 +23,8 @@ CONTRACT_VERSION = "1.0.0"
 #: The output holding the platform's CONTRACT_VERSION (export_all sets it; consumers check it first).
 CONTRACT_VERSION_KEY = "contractVersion"
 
-#: key -> description. Later sections append; never rename a key (consumers break), add a new one.
+#: key -> description. Never rename a key silently (consumers break): a removed or renamed key is listed in
+#: REMOVED with what replaces it, and the README's contract table says so.
 OUTPUTS: dict[str, str] = {
     CONTRACT_VERSION_KEY: "Semver of this output contract; a consumer built for another major refuses it.",
     "topology": "Management plane topology: `ha` or `compact`.",
@@ -32,12 +33,14 @@ OUTPUTS: dict[str, str] = {
     "managementDatacenterId": "Managed object ID of the management datacenter.",
     "managementClusterId": "Managed object ID of the management cluster.",
     "managementDatastoreId": "Managed object ID of the management datastore.",
-    "managementResourcePoolId": "Resource pool holding the VIO plane.",
-    "managementFolderPath": "VM folder holding OMS and the plane.",
+    "managementResourcePoolId": "Resource pool holding the VIO Manager and the controllers VIO creates.",
+    "managementFolderPath": "VM folder holding the VIO Manager.",
     "managementNetworkId": "Port group of the dedicated management network.",
+    "apiAccessNetworkId": "Port group of VIO's API access network (public VIP, OpenStack endpoints).",
     "resourceVcenter": "FQDN of the resource vCenter Server.",
     "resourceDatacenterId": "Managed object ID of the resource pod's datacenter.",
-    "computeClusterIds": "Tenant compute clusters: {cluster name: managed object ID}; one compute driver each.",
+    "computeClusterIds": "Tenant compute clusters: {cluster name: managed object ID}; each a compute cluster "
+    "of the VIO deployment.",
     "resourceDatastoreIds": "Resource pod datastores: {datastore name: managed object ID}.",
     "edgeClusterId": "three-pod: managed object ID of the separate NSX edge cluster; null in two-pod.",
     "tenantResourcePoolIds": "Tenant resource pools: {compute cluster name: resource pool ID}.",
@@ -50,11 +53,22 @@ OUTPUTS: dict[str, str] = {
     "tier0Path": "NSX policy path of the provider Tier-0 gateway.",
     "tier0Id": "NSX id of the Tier-0 (what OpenStack's external network and VIO's plugin take).",
     "dhcpServerPath": "NSX policy path of the DHCP server profile VIO uses for tenant subnets.",
-    "vip": "Public/admin VIP of the VIO plane (held by the load balancer pair in `ha`).",
-    "publicEndpoint": "Keystone v3 URL of VIO's OpenStack API (https://<publicHostname>:5000/v3).",
-    "omsIp": "Address of the OpenStack Management Server.",
-    "nodeIps": "Plane node addresses by role: {role: [ip, ...]} in plan order.",
-    "ipPlan": "The resolved management IP plan: [{name, role, key, ip}] including the VIP.",
+    "overlayTransportZoneId": "NSX id of the default overlay transport zone (VIO's `nsx_backend.default_overlay_tz`).",
+    "vlanTransportZoneId": "NSX id of the VLAN transport zone (VIO's `nsx_backend.default_vlan_tz`).",
+    "dhcpServerId": "NSX id of the DHCP server profile (VIO's `nsx_backend.dhcp_profile`).",
+    "metadataProxyPath": "NSX policy path of the metadata proxy of VIO's tenant networks.",
+    "metadataProxyId": "NSX id of the metadata proxy (VIO's `nsx_backend.metadata_proxy`).",
+    "vioVersion": "VIO release the stack targets (`vio.version`, 7.x).",
+    "managerIp": "Address of the VIO Manager (and of its Public API). Replaces `omsIp`.",
+    "privateVip": "Private VIP of the OpenStack deployment (management network). With `publicVip`, replaces `vip`.",
+    "publicVip": "Public VIP of the OpenStack deployment (API access network); `openstack.publicHostname` resolves to it.",
+    "publicEndpoint": "Keystone v3 URL of VIO's OpenStack API, from the deployment's reported endpoints "
+    "(https://<hostname>:5000/v3).",
+    "endpoints": "The deployment's endpoints as VIO reports them: {hostname, private_vip, public_vip}.",
+    "nodes": "Plane node addresses by role: {manager: [ip], controller: [ip, ...]} (controllers as VIO reports "
+    "them). Replaces `nodeIps`.",
+    "services": "OpenStack services of the deployment: [{group, name, desired, ready}] as VIO reports them.",
+    "ipPlan": "The resolved IP plan: [{name, role, key, ip}]: the Manager, both VIPs and both VIO ranges.",
     "externalNetworkId": "OpenStack ID of the Tier-0 backed external network (router gateways, FIPs).",
     "externalNetworkName": "Name of the external network (the floating IP pool tenants ask for).",
     "externalSubnetId": "OpenStack ID of the external subnet.",
@@ -63,6 +77,14 @@ OUTPUTS: dict[str, str] = {
     "flavorIds": "NFV flavors: {flavor name: flavor ID}.",
     "tenantProjectIds": "Tenant projects: {tenant name: Keystone project ID} (selfService ones too).",
     "tenantNetworkIds": "Platform-managed tenant networks: {tenant: {network: ID}}.",
+}
+
+
+#: Keys no longer exported (issue 9: VIO builds its own plane) -> what replaces them.
+REMOVED: dict[str, str] = {
+    "omsIp": "managerIp",
+    "vip": "privateVip and publicVip",
+    "nodeIps": "nodes",
 }
 
 
@@ -137,6 +159,12 @@ def read_platform(
     """Read `keys` from the platform stack `stack_name` (behind `ref`); a key the platform stack does
     not export fails the consuming program with the key's name instead of a silent None, and a platform
     on another contract major fails first, saying which side to upgrade (`check_contract_version`)."""
+    renamed = {k: REMOVED[k] for k in keys if k in REMOVED}
+    if renamed:
+        raise MissingOutputError(
+            "no longer exported by the platform: "
+            + ", ".join(f"{k!r} (use {v})" for k, v in sorted(renamed.items()))
+        )
     unknown = sorted(set(keys) - set(OUTPUTS))
     if unknown:
         raise MissingOutputError(f"not part of the platform output contract: {unknown}")
