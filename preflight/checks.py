@@ -1,19 +1,19 @@
 """Whether the inventories can take the deployment: pure functions from settings and inventories to results.
 
 No I/O here, so every rule reads as data in, verdict out. The plane's demand comes from the same sources
-`pulumi up` uses: `ipplan.allocate` for the nodes and their addresses, `Settings.node_size` for sizing.
+`pulumi up` uses: `Settings.plan()` for the Manager's address, the VIPs and the controller count,
+`vio.manager` and `CONTROLLER_SIZES` for sizing.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 from typing import Literal
 
 from components import ipplan
-from components.settings import Settings
+from components.settings import CONTROLLER_SIZES, Settings
 from preflight.inventory import Endpoint, Host, Inventory, VcenterError
 
 Status = Literal["pass", "fail", "skip"]
@@ -52,37 +52,34 @@ def _one_of(names: Iterable[str]) -> str:
 
 @dataclass(frozen=True)
 class Demand:
-    """What the plane asks of the management cluster."""
+    """What VIO asks of the management cluster: the Manager plus the controllers the Manager creates."""
 
-    nodes: tuple[ipplan.Node, ...]
+    plan: ipplan.Plan
     vcpus: int
     memory_mb: int
     disk_gb: int
-    #: Usable hosts the mandatory anti-affinity rules need, and the role that sets the figure.
+    #: Usable hosts HA needs, and the role that sets the figure.
     hosts_needed: int
-    hosts_role: ipplan.Role | None
+    hosts_role: str | None
+
+
+#: In `ha`, three controllers on three hosts: one host lost leaves two replicas of every service.
+HA_HOSTS = 3
 
 
 def demand(settings: Settings) -> Demand:
-    net = settings.management_network
-    nodes = ipplan.allocate(
-        settings.topology,
-        settings.resource_vcenter.compute_clusters,
-        net.static_range.start,
-        net.static_range.end,
-    )
-    sizes = [settings.node_size(n.role) for n in nodes]
-    replicas = Counter(n.role for n in nodes if n.role in ipplan.SPREAD_ROLES)
-    # A mandatory anti-affinity rule exists for a role with more than one replica (management_plane).
-    spread = [(count, role) for role, count in replicas.items() if count > 1]
-    count, role = max(spread) if spread else (1, None)
+    plan = settings.plan()
+    manager = settings.vio.manager
+    cpus, memory_mb, disk_gb = CONTROLLER_SIZES[settings.vio.controller_size]
+    n = plan.controllers
+    ha = settings.topology == "ha"
     return Demand(
-        nodes=tuple(nodes),
-        vcpus=sum(s.cpus for s in sizes),
-        memory_mb=sum(s.memory_mb for s in sizes),
-        disk_gb=sum(s.disk_gb for s in sizes),
-        hosts_needed=count,
-        hosts_role=role,
+        plan=plan,
+        vcpus=manager.cpus + n * cpus,
+        memory_mb=manager.memory_mb + n * memory_mb,
+        disk_gb=sum(manager.disks_gb) + n * disk_gb,
+        hosts_needed=HA_HOSTS if ha else 1,
+        hosts_role="controller" if ha else None,
     )
 
 
@@ -183,13 +180,13 @@ def management(
     if results[0].status == "fail":
         return results + [
             _skip(vc, check, f"datacenter {dc!r} is missing", where)
-            for check in ("cluster", "datastore", "switch", "port group", "templates", "hosts", "capacity")
+            for check in ("cluster", "datastore", "switch", "port group", "manager source", "hosts", "capacity")
         ]
     at = f"{where}/{dc}"
     results.append(_cluster(vc, f"{key}.cluster", inv, dc, mgmt.cluster, where))
     results.append(_datastore(vc, key, inv, dc, mgmt.datastore, where))
     results += _network(vc, settings, inv, at)
-    results += _templates(vc, settings, inv, at)
+    results += _manager_source(vc, settings, inv, at)
     if results[1].status == "pass":
         hosts = [h for h in inv.hosts if h.datacenter == dc and h.cluster == mgmt.cluster]
         cluster_at = f"{at}/{mgmt.cluster}"
@@ -253,35 +250,30 @@ def _network(vc: str, settings: Settings, inv: Inventory, at: str) -> list[Resul
     return out
 
 
-def _templates(vc: str, settings: Settings, inv: Inventory, at: str) -> list[Result]:
+def _manager_source(vc: str, settings: Settings, inv: Inventory, at: str) -> list[Result]:
+    """The Manager's template exists (source template), or the OVA is named (source ova: the URL or path
+    is read by `pulumi up`'s ovf_deploy, not by preflight)."""
     dc = settings.management_vcenter.datacenter
-    out = []
-    for field, name in (("oms", settings.templates.oms), ("node", settings.templates.node)):
-        found = [v for v in inv.vms if v.datacenter == dc and v.name == name]
-        check = f"template {field}"
-        if any(v.template for v in found):
-            out.append(_pass(vc, check, f"template {name!r} exists", at))
-        elif found:
-            out.append(
-                _fail(
-                    vc, check, f"{name!r} is a virtual machine, not a template", at,
-                    f"convert {name!r} to a template, or set templates.{field} to a template",
-                )
-            )
-        else:
-            out.append(
-                _fail(
-                    vc, check, f"template {name!r} not found in datacenter {dc!r}", at,
-                    f"import the template into {dc!r} or fix templates.{field}",
-                )
-            )
-    return out
+    manager = settings.vio.manager
+    check = "manager source"
+    if manager.source == "ova":
+        return [_pass(vc, check, f"Manager deployed from the OVA {manager.ova!r} (not fetched here)", at)]
+    name = manager.template or ""
+    found = [v for v in inv.vms if v.datacenter == dc and v.name == name]
+    if any(v.template for v in found):
+        return [_pass(vc, check, f"Manager template {name!r} exists", at)]
+    if found:
+        return [_fail(vc, check, f"{name!r} is a virtual machine, not a template", at,
+                      f"convert {name!r} to a template, or set vio.manager.template to a template")]
+    return [_fail(vc, check, f"Manager template {name!r} not found in datacenter {dc!r}", at,
+                  f"import the template into {dc!r}, fix vio.manager.template, or use vio.manager.source: ova")]
 
 
 def _host_count(vc: str, settings: Settings, hosts: Sequence[Host], need: Demand, at: str) -> Result:
     usable = [h for h in hosts if h.usable]
     why = (
-        f"topology {settings.topology!r} keeps its {need.hosts_needed} {need.hosts_role} nodes on different hosts"
+        f"topology {settings.topology!r} needs {need.hosts_needed} hosts for its {need.plan.controllers} "
+        f"{need.hosts_role}s (one host lost leaves two)"
         if need.hosts_role
         else f"topology {settings.topology!r} needs a host"
     )
@@ -319,7 +311,7 @@ def _compute_capacity(
     else:
         out.append(
             _fail(vc, "capacity cpu", cpu, at,
-                  "add hosts or free CPU in the cluster, or lower sizing.<role>.cpus / use topology: compact")
+                  "add hosts or free CPU in the cluster, or a smaller vio.controllerSize / fewer vio.controllers")
         )
     mem = f"needs {need.memory_mb} MiB + {pct} = {want_mb} MiB; free {free_mb} MiB on {len(usable)} host(s)"
     if free_mb >= want_mb:
@@ -327,7 +319,7 @@ def _compute_capacity(
     else:
         out.append(
             _fail(vc, "capacity memory", mem, at,
-                  "add hosts or free memory in the cluster, or lower sizing.<role>.memoryMb / use topology: compact")
+                  "add hosts or free memory in the cluster, or a smaller vio.controllerSize / fewer vio.controllers")
         )
     return out
 
@@ -342,7 +334,7 @@ def _disk_capacity(vc: str, name: str, free_bytes: int, need: Demand, margin: fl
         return _pass(vc, "capacity disk", detail, at)
     return _fail(
         vc, "capacity disk", detail, at,
-        "free space on the datastore, set managementVcenter.datastore to a larger one, or lower sizing.<role>.diskGb",
+        "free space on the datastore, set managementVcenter.datastore to a larger one, or a smaller vio.controllerSize",
     )
 
 
@@ -384,33 +376,45 @@ def resource(settings: Settings, endpoint: Endpoint, inv: Inventory) -> list[Res
 def addresses(
     settings: Settings, need: Demand, inventories: Sequence[tuple[Endpoint, Inventory]]
 ) -> list[Result]:
-    """Each planned address must be free, unless the VM holding it is the plane's own node for it
-    (a preflight before an update of a deployed plane)."""
-    planned: dict[IPv4Address, tuple[str, str]] = {
-        n.address: (n.slug, n.vm_name(settings.name_prefix)) for n in need.nodes
-    }
-    planned[settings.management_network.vip] = ("vip", "")
+    """Each planned fixed address (the Manager, both VIPs) must be free, unless the VM holding it is the
+    Manager itself (a preflight before an update of a deployed plane). VIO's ranges are the Manager's to
+    assign: a VM already inside one is reported too."""
+    planned: dict[IPv4Address, tuple[str, str, str]] = {}
+    for a in need.plan.addresses():
+        key = {"manager": "managementNetwork.managerIp", "private": "managementNetwork.privateVip",
+               "public": "apiAccessNetwork.publicVip"}[a.role if a.role == "manager" else a.key]
+        planned[a.ip] = (a.name, a.name if a.role == "manager" else "", key)
     holders: dict[str, list[tuple[str, str]]] = {}
     for endpoint, inv in inventories:
         for vm in inv.vms:
             for ip in vm.ips:
                 holders.setdefault(ip, []).append((vm.name, f"{endpoint.address}/{vm.datacenter}"))
     out = []
-    for address, (slug, own_name) in sorted(planned.items()):
+    for address, (label, own_name, field) in sorted(planned.items()):
         users = [(n, w) for n, w in holders.get(str(address), []) if n != own_name]
-        label = "the VIP" if slug == "vip" else f"planned for {slug}"
         if users:
             name, where = users[0]
-            field = "managementNetwork.vip" if slug == "vip" else "managementNetwork.staticRange"
             out.append(
                 _fail(
-                    "both", "ip free", f"{address} ({label}) is already the guest IP of VM {name!r}", where,
-                    f"free {address} on {name!r}, or move {field} to unused addresses",
+                    "both", "ip free", f"{address} (planned for {label}) is already the guest IP of VM {name!r}",
+                    where, f"free {address} on {name!r}, or move {field} to an unused address",
                 )
             )
+    for field, rng in (("managementNetwork.vioRange", need.plan.management_range),
+                       ("apiAccessNetwork.vioRange", need.plan.api_range)):
+        for ip, users in sorted(holders.items()):
+            try:
+                inside = IPv4Address(ip) in rng
+            except ValueError:
+                continue
+            if inside:
+                name, where = users[0]
+                out.append(_fail("both", "ip free", f"{ip} inside {field} {rng.start}-{rng.end} is already the "
+                                 f"guest IP of VM {name!r}", where,
+                                 f"free {ip} on {name!r}, or move {field} to unused addresses"))
     if not out:
         out.append(
-            _pass("both", "ip free", f"{len(planned)} planned address(es) unused by any VM guest IP",
-                  f"{settings.management_network.cidr}")
+            _pass("both", "ip free", f"{len(planned)} planned address(es) and both VIO ranges unused by any "
+                  "VM guest IP", f"{settings.management_network.cidr}, {settings.api_access_network.cidr}")
         )
     return out
