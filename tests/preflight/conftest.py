@@ -18,6 +18,8 @@ from sim import simulator
 ROOT = Path(__file__).resolve().parents[2]
 PROD = ROOT / "Pulumi.prod.yaml"
 DEV = ROOT / "Pulumi.dev.yaml"
+#: The VIO release the runs check vCenter versions against, unless a stack file says (vio.version).
+VIO_VERSION = "7.3.0"
 
 
 def load_settings(source: Path) -> config.Settings:
@@ -88,7 +90,7 @@ def run_preflight(tmp_path: Path, capsys: pytest.CaptureFixture[str], credential
         report.unlink(missing_ok=True)
         code = cli.main([
             "--stack", "sim", "--project-dir", str(tmp_path), "--protocol", "http", "--no-pulumi-cli",
-            "--json", str(report), "--timeout", "10", *extra,
+            "--json", str(report), "--timeout", "10", "--vio-version", VIO_VERSION, *extra,
         ])
         captured = capsys.readouterr()
         doc = json.loads(report.read_text()) if report.exists() else {}
