@@ -4,9 +4,10 @@
 // Usage: vcsim -spec spec.json
 //
 // The spec names the inventory the way a Pulumi stack config does (datacenters, clusters, datastores,
-// switches, port groups, templates), and states the conditions preflight must detect: hosts in
-// maintenance or disconnected, datastore capacity, VM guest IPs, and a method on which the process dies
-// (a vCenter that goes down mid-run). Once serving on a free loopback port it prints one JSON line
+// switches, port groups, templates, VM folders and resource pools), and states the conditions preflight
+// must detect: hosts in maintenance or disconnected, datastore capacity, VM guest IPs, the version
+// about.version reports, a delay before every answer (a slow vCenter), and a method on which the process
+// dies (a vCenter that goes down mid-run). Once serving on a free loopback port it prints one JSON line
 // {"url": ..., "port": ...} on stdout; it stops when stdin closes or on SIGTERM.
 //
 // Built from Debian's govmomi sources (GOPATH=/usr/share/gocode GO111MODULE=off), hence no go.mod.
