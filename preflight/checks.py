@@ -422,8 +422,8 @@ def resource(settings: Settings, endpoint: Endpoint, inv: Inventory) -> list[Res
     where = endpoint.address
     results = [_datacenter(vc, key, inv, res.datacenter, where)]
     if results[0].status == "fail":
-        why = f"datacenter {res.datacenter!r} is missing"
-        return [*results, *(r for r in unchecked(settings, endpoint, why)[2:])]
+        # Everything after the version and datacenter checks depends on the datacenter.
+        return [*results, *unchecked(settings, endpoint, f"datacenter {res.datacenter!r} is missing")[2:]]
     dc = res.datacenter
     results.append(_datastore(vc, key, inv, dc, res.datastore, where))
     for config_key, cluster in _resource_clusters(settings):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from components import settings as config
-from preflight import checks
+from preflight import checks, cli
 from preflight.inventory import Endpoint
 from sim import simulator
 from tests.preflight.conftest import Run, local
@@ -157,3 +157,11 @@ def test_progress_lines_of_two_vcenters_read_at_once_never_interleave(
     last = {role: max(i for i, text in enumerate(lines) if f"{role} vCenter" in text)
             for role in ("management", "resource")}
     assert first["management"] < last["resource"] and first["resource"] < last["management"]
+
+
+@pytest.mark.parametrize("timeout", ["0", "-5"])
+def test_a_timeout_that_leaves_no_time_is_a_usage_error(
+    timeout: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["--stack", "never-read", "--timeout", timeout]) == cli.EXIT_USAGE
+    assert f"--timeout {float(timeout):g}: must be more than 0 seconds" in capsys.readouterr().err
