@@ -1,12 +1,14 @@
 """Which vCenter Server versions each VIO 7.x release supports, as data, and how to read both versions.
 
-Sources (VMware's own, checked by hand; the project's search corpus holds none of them, so the figures
-below could not be re-verified here):
+Sources, the ones to hold this table against:
 - VMware Product Interoperability Matrices, "VMware Integrated OpenStack" x "VMware vCenter Server"
   (https://interopmatrix.broadcom.com/Interoperability, formerly
   https://partnerweb.vmware.com/comp_guide2/sim/interop_matrix.php).
 - The "Compatibility" section of each release's notes, "VMware Integrated OpenStack 7.x Release Notes"
   (https://docs.vmware.com/en/VMware-Integrated-OpenStack/7.0|7.1|7.2|7.3/rn/).
+Neither is in the project's search corpus (searched: docs, pages and issues, for the release notes, the
+matrix and the Telco Cloud Infrastructure OpenStack Edition bills of materials), so the figures below are
+written from those documents as recalled, not re-read: treat every row as to be confirmed.
 
 APPROXIMATION, stated plainly: the matrix is kept per update release (7.0 U3, 8.0 U2) and per VIO minor
 release (7.2, 7.3). Patch levels (7.0 U3c, 8.0 U2a) and VIO maintenance releases (7.2.1, 7.3.1) are
