@@ -35,6 +35,7 @@ preflight: venv
 bench: venv
 	PYTHONPATH=. $(PY) -m benchmarks.tenant_scale_bench
 	PYTHONPATH=. $(PY) -m benchmarks.preflight_bench
+	PYTHONPATH=. $(PY) -m benchmarks.vio_poll_bench
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -5,7 +5,7 @@ Reads like the architecture: settings -> providers -> pods -> management plane -
 
 import pulumi
 
-from components import contract, providers, stack_args
+from components import contract, providers, stack_args, tenant_args
 from components.edge_resource_pod import EdgeResourcePod
 from components.management_plane import ManagementPlane
 from components.management_pod import ManagementPod
@@ -46,12 +46,12 @@ plane = ManagementPlane(
 # Every OpenStack call goes to the plane's API, so nothing here may start before the plane exists.
 after_plane = pulumi.ResourceOptions(provider=p.openstack, depends_on=[plane])
 platform = OpenStackPlatform(
-    f"{prefix}-os", stack_args.openstack_platform(settings, tier0_id=resource_pod.tier0_id), opts=after_plane
+    f"{prefix}-os", stack_args.openstack_platform(settings), opts=after_plane
 )
 tenants = {
     t.name: TenantNetworkStack(
         f"{prefix}-{t.name}",
-        stack_args.tenant_network(
+        tenant_args.tenant_network(
             t,
             external_network_id=platform.external_network_id,
             external_network_name=platform.external_network_name,

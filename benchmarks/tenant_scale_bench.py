@@ -2,8 +2,8 @@
 
 Run: PYTHONPATH=. .venv/bin/python -m benchmarks.tenant_scale_bench [counts...]   (default 1 10 50 200)
 
-For each count, `prod` gets that many full-featured tenants (networks, router, DNAT, security groups,
-FWaaS, static route, BGP, a load balancer) and is evaluated under the harness mocks; then a bare program
+For each count, `prod` gets that many full-featured tenants (noNat networks on a routable pool behind a
+no-SNAT router, a floating IP, security groups, FWaaS, static route, a load balancer) and is evaluated under the harness mocks; then a bare program
 registering the same number of plain resources runs in the same process with the same mocks. The ratio
 is the cost of the real program (components, validation, lookups, Output plumbing) per registration.
 """
@@ -35,20 +35,18 @@ def tenant(i: int) -> dict[str, Any]:
         "name": f"t{i:03d}",
         "roleAssignments": [{"group": f"t{i:03d}-ops", "role": "member"}],
         "networks": [
-            {"name": "core", "cidr": f"{a}.0/24", "allocationPools": [{"start": f"{a}.100", "end": f"{a}.200"}]},
-            {"name": "access", "cidr": f"{b}.0/24"},
+            {"name": "core", "cidr": f"{a}.0/24", "noNat": True,
+             "allocationPools": [{"start": f"{a}.100", "end": f"{a}.200"}]},
+            {"name": "access", "cidr": f"{b}.0/24", "noNat": True},
         ],
         "router": {"snat": False, "routes": [{"name": "ran", "destination": "10.40.0.0/16", "nextHop": f"{a}.254"}]},
-        "floatingIps": [{"name": "svc", "portForwards": [
-            {"name": "sip", "protocol": "udp", "externalPort": 5060, "internalPort": 5060, "network": "access",
-             "address": f"{b}.10"}]}],
+        "floatingIps": [{"name": "svc", "network": "access", "address": f"{b}.10"}],
         "securityGroups": [{"name": "svc", "rules": [
             {"name": "sip", "direction": "ingress", "protocol": "udp", "ports": 5060, "remoteCidr": "10.40.0.0/16"},
             {"name": "intra", "direction": "ingress", "protocol": "any", "remoteGroup": "svc"}]}],
         "firewall": {"ingress": [{"name": "sip", "action": "allow", "protocol": "udp", "destinationPorts": 5060},
                                  {"name": "rest", "action": "deny"}],
                      "egress": [{"name": "all", "action": "allow"}]},
-        "bgp": {"localAs": 65020, "peers": [{"name": "tor-a", "address": "198.51.100.2", "remoteAs": 65001}]},
         "loadBalancers": [{"name": "svc", "network": "core", "listeners": [{
             "name": "tcp", "protocol": "TCP", "port": 8080,
             "members": [{"name": "m1", "address": f"{a}.11", "port": 8080}, {"name": "m2", "address": f"{a}.12", "port": 8080}],

@@ -87,7 +87,8 @@ class NsxEdge(pulumi.ComponentResource):
     """The NSX side of the Edge/Resource pod, on the NSX Manager's provider (given in `opts`).
 
     Children: `{name}-compute-manager`, `{name}-uplink-segment-{uplink}`, `{name}-tier0`,
-    `{name}-uplink-{uplink}-edge-{index}`, `{name}-ha-vip` (ACTIVE_STANDBY), `{name}-bgp-neighbor-{peer}`,
+    `{name}-redistribution`, `{name}-uplink-{uplink}-edge-{index}`, `{name}-ha-vip` (ACTIVE_STANDBY),
+    `{name}-bgp-neighbor-{peer}`,
     `{name}-dhcp-server`.
     """
 
@@ -109,6 +110,21 @@ class NsxEdge(pulumi.ComponentResource):
 
         def child(*depends_on: pulumi.Resource) -> pulumi.ResourceOptions:
             return pulumi.ResourceOptions(parent=self, provider=provider, depends_on=list(depends_on))
+
+        def on_tier0(
+            *depends_on: pulumi.Resource, replace_with: list[pulumi.Resource] | None = None
+        ) -> pulumi.ResourceOptions:
+            """The Tier-0 and what hangs off it are replaced delete-first. Its `nsx_id` is fixed (VIO is
+            told the Tier-0 by id) and `ha_mode` is ForceNew (terraform-provider-nsxt v3.11.0
+            nsxt/resource_nsxt_policy_tier0_gateway.go): Pulumi's default create-before-delete would create
+            the new gateway under the old one's id and fail. With delete_before_replace Pulumi deletes the
+            dependents whose ForceNew inputs (gateway_path, bgp_path) come from it, then the gateway, then
+            recreates them (pulumi.com/docs/iac/concepts/options/deletebeforereplace: "it can cascade to
+            dependent resources")."""
+            return pulumi.ResourceOptions.merge(
+                child(*depends_on),
+                pulumi.ResourceOptions(delete_before_replace=True, replace_with=replace_with),
+            )
 
         cm = args.compute_manager
         compute_manager = nsxt.ComputeManager(
@@ -176,18 +192,27 @@ class NsxEdge(pulumi.ComponentResource):
                 ecmp=active_active,
                 inter_sr_ibgp=active_active,
             ),
-            redistribution_config=nsxt.PolicyTier0GatewayRedistributionConfigArgs(
-                enabled=True,
-                rules=[
-                    nsxt.PolicyTier0GatewayRedistributionConfigRuleArgs(
-                        name="vio-tenant-networks", types=list(TENANT_REDISTRIBUTION)
-                    )
-                ],
-            ),
-            opts=child(),
+            opts=on_tier0(),
         )
         self.tier0_path = tier0.path
         self.tier0_id = tier0.nsx_id
+
+        # Redistribution as its own resource: the Tier-0's `redistribution_config` block is deprecated
+        # ("Use nsxt_policy_gateway_redistribution_config resource instead", terraform-provider-nsxt v3.11.0
+        # nsxt/gateway_common.go getRedistributionConfigSchema; docs/resources/
+        # policy_gateway_redistribution_config.md: gateway_path, bgp_enabled, rule{name, types}).
+        # TIER1_CONNECTED is what carries the tenants' noNat subnets (advertised by their Tier-1s) into BGP.
+        nsxt.PolicyGatewayRedistributionConfig(
+            f"{name}-redistribution",
+            gateway_path=tier0.path,
+            bgp_enabled=True,
+            rules=[
+                nsxt.PolicyGatewayRedistributionConfigRuleArgs(
+                    name="vio-tenant-networks", types=sorted(TENANT_REDISTRIBUTION)
+                )
+            ],
+            opts=on_tier0(),
+        )
 
         interfaces: dict[str, list[nsxt.PolicyTier0GatewayInterface]] = {}
         source_addresses: dict[str, list[str]] = {}
@@ -206,7 +231,7 @@ class NsxEdge(pulumi.ComponentResource):
                         segment_path=segments[key].path,
                         edge_node_path=edge_node_paths[index],
                         subnets=[f"{address}/{uplink.cidr.prefixlen}"],
-                        opts=child(),
+                        opts=on_tier0(),
                     )
                 )
                 source_addresses.setdefault(key, []).append(str(address))
@@ -224,11 +249,14 @@ class NsxEdge(pulumi.ComponentResource):
                     )
                     for key, uplink in uplinks.items()
                 ],
-                opts=child(),
+                # Its inputs are the interfaces' paths, not the gateway's, and none is ForceNew: without
+                # replace_with (pulumi.com/docs/iac/concepts/options/replacewith) a Tier-0 replacement
+                # would try to update it in place while the interfaces it points at are deleted.
+                opts=on_tier0(replace_with=[tier0]),
             )
 
         bgp_path = tier0.bgp_config.apply(lambda bgp: bgp.path)
-        for peer_key, peer in args.neighbors.items():
+        for peer_key, peer in sorted(args.neighbors.items()):
             uplink_key = next(k for k, u in args.uplinks.items() if peer.address in u.cidr)
             nsxt.PolicyBgpNeighbor(
                 f"{name}-bgp-neighbor-{peer_key}",
@@ -241,7 +269,7 @@ class NsxEdge(pulumi.ComponentResource):
                 password=pulumi.Output.secret(args.bgp_password),
                 bfd_config=nsxt.PolicyBgpNeighborBfdConfigArgs(enabled=True) if peer.bfd else None,
                 # The neighbor is useless until the interfaces it sources from exist.
-                opts=child(*interfaces[uplink_key]),
+                opts=on_tier0(*interfaces[uplink_key]),
             )
 
         dhcp = nsxt.PolicyDhcpServer(

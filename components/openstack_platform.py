@@ -24,6 +24,21 @@ import pulumi_openstack as openstack
 EXTERNAL_NETWORK_TYPE = "l3_ext"
 
 
+def external_provider_attributes(tier0_id: pulumi.Input[str]) -> pulumi.Output[dict[str, str]]:
+    """The external network's provider attributes, sent in the network's request body.
+
+    The Policy plugin implements the single-segment `provider` extension (`pnet_apidef.ALIAS` in
+    `supported_extension_aliases`, vmware_nsx/plugins/nsx_p/plugin.py) but not `multi-provider`, so the
+    network's `segments` argument (a multi-provider list) is not the way to pass them. pulumi-openstack
+    5.5.x networking.Network `value_specs` ("Map of additional options", merged into the create request by
+    terraform-provider-openstack v3.4.0 openstack_networking_network_v2) carries the two keys as the
+    Neutron API spells them. A change of value_specs replaces the network (ForceNew in v3.4.0).
+    """
+    return pulumi.Output.from_input(tier0_id).apply(
+        lambda tier0: {"provider:network_type": EXTERNAL_NETWORK_TYPE, "provider:physical_network": tier0}
+    )
+
+
 @dataclass(frozen=True)
 class ExternalNetworkArgs:
     """The external network: `floating_pool` is the (start, end) OpenStack allocates FIPs/gateways from."""
@@ -69,10 +84,12 @@ class ProjectArgs:
 class OpenStackPlatformArgs:
     """What the platform bootstraps in VIO.
 
-    `tier0_id` is the NSX id of the Tier-0 gateway the external network attaches to: wire it to the
-    Edge/Resource pod's `tier0_id` output so the network is created after (and from) the real gateway.
+    `tier0_id` is the NSX id of the Tier-0 gateway the external network attaches to. Give the fixed id
+    as a plain value and order the component after the gateway (depends_on): an input wired to the
+    gateway's output would replace the external network whenever the gateway is replaced delete-first.
     `routable_scope` creates a shared IPv4 address scope holding the external subnet: tenants whose
-    subnets come from a pool in the same scope can have their prefixes advertised by a BGP speaker.
+    subnets come from a pool in the same scope sit behind no-SNAT routers (the plugin requires the
+    interface subnet in the gateway network's scope) and are advertised by the Tier-1 without NAT.
     """
 
     tier0_id: pulumi.Input[str]
@@ -150,11 +167,7 @@ class OpenStackPlatform(pulumi.ComponentResource):
             f"{name}-ext-net",
             name=ext.name,
             external=True,
-            segments=[
-                openstack.networking.NetworkSegmentArgs(
-                    network_type=EXTERNAL_NETWORK_TYPE, physical_network=args.tier0_id
-                )
-            ],
+            value_specs=external_provider_attributes(args.tier0_id),
             description="External network backed by the NSX-T Tier-0 (vio-nfv)",
             opts=child,
         )
@@ -164,8 +177,10 @@ class OpenStackPlatform(pulumi.ComponentResource):
                 f"{name}-routable-scope", name=f"{ext.name}-routable", ip_version=4, shared=True, opts=child
             )
             self.address_scope_id = scope.id
-            # Neutron advertises a tenant prefix over BGP only if the tenant subnet and the gateway
-            # network's subnet share an address scope: the external subnet is drawn from this pool.
+            # VIO's plugin accepts a no-SNAT router interface only on a subnet in the gateway network's
+            # address scope (openstack/vmware-nsx vmware_nsx/plugins/common_v3/plugin.py
+            # `_validate_interface_address_scope`): the external subnet is drawn from a pool in this scope,
+            # and the tenants' noNat subnets from their own pools in it.
             pool_id = openstack.networking.SubnetPool(
                 f"{name}-ext-pool",
                 name=f"{ext.name}-pool",

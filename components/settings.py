@@ -265,29 +265,64 @@ def _numa_extra_config(value: str) -> bool:
     )
 
 
-#: The allow-list of flavor extra specs. `confirmed`: listed in VIO's "Flavor Extra Specs" documentation
-#: (vmware:extra_config with numa.nodeAffinity in the Carrier Edition docs). The others are used in the
-#: field but not confirmed by a VIO document: vmware:latency_sensitivity_level comes from OSM's VIO
-#: connector, quota:memory_reservation_percent and hw:mem_page_size from upstream Nova (README).
+#: The allow-list of flavor extra specs. `confirmed`: listed in VIO's "Flavor Extra Specs" page
+#: (docs.vmware.com/en/VMware-Integrated-OpenStack/{4.1,7.1,7.2,7.3}/com.vmware.openstack.admin.doc/
+#: GUID-7E6470D6-0A0E-494E-81CB-B576FA7E48D3.html): hw:vifs_multi_thread; quota:cpu_limit ("The value 0
+#: indicates that CPU usage is not limited"), cpu_reservation (MHz), cpu_reservation_percent (takes
+#: precedence over cpu_reservation), cpu_shares_level (custom enables cpu_shares_share, ignored otherwise),
+#: quota:disk_io_* the same way (disk_io_limit 0 = not limited); vmware:extra_config with numa.nodeAffinity
+#: in the Carrier Edition docs. Field-used but not confirmed by a VIO page: vmware:latency_sensitivity_level
+#: (OSM's VIO connector; 'high' needs full CPU and memory reservations, enforced below) and the
+#: quota:memory_* specs of upstream Nova's VMware driver (the part of the VIO table the reference corpus
+#: holds stops at disk_io_shares_share).
 FLAVOR_EXTRA_SPECS: Mapping[str, ExtraSpecRule] = {
+    "hw:vifs_multi_thread": ExtraSpecRule("true or false", _one_of("true", "false"), True),
+    "quota:cpu_limit": ExtraSpecRule("MHz as an integer, 0 for unlimited", _ints(0, 10**7), True),
+    "quota:cpu_reservation": ExtraSpecRule("MHz as an integer", _ints(0, 10**7), True),
     "quota:cpu_reservation_percent": ExtraSpecRule("an integer 0-100", _ints(0, 100), True),
-    "quota:cpu_limit": ExtraSpecRule("MHz as an integer, -1 for unlimited", _ints(-1, 10**7), True),
-    "quota:cpu_shares_level": ExtraSpecRule("low, normal or high", _one_of("low", "normal", "high"), True),
-    "quota:disk_io_limit": ExtraSpecRule("IOPS as an integer, -1 for unlimited", _ints(-1, 10**7), True),
+    "quota:cpu_shares_level": ExtraSpecRule(
+        "low, normal, high or custom", _one_of("low", "normal", "high", "custom"), True
+    ),
+    "quota:cpu_shares_share": ExtraSpecRule("an integer share count", _ints(0, 10**6), True),
+    "quota:disk_io_limit": ExtraSpecRule("IOPS as an integer, 0 for unlimited", _ints(0, 10**7), True),
     "quota:disk_io_reservation": ExtraSpecRule("IOPS as an integer", _ints(0, 10**7), True),
     "quota:disk_io_shares_level": ExtraSpecRule(
         "low, normal, high or custom", _one_of("low", "normal", "high", "custom"), True
     ),
     "quota:disk_io_shares_share": ExtraSpecRule("an integer share count", _ints(0, 10**6), True),
-    "hw:vifs_multi_thread": ExtraSpecRule("true or false", _one_of("true", "false"), True),
     "vmware:extra_config": ExtraSpecRule(
         'JSON {"numa.nodeAffinity": "<node>[,<node>...]"}', _numa_extra_config, True
     ),
     "vmware:latency_sensitivity_level": ExtraSpecRule("high", _one_of("high"), False),
+    "quota:memory_limit": ExtraSpecRule("MB as an integer, 0 for unlimited", _ints(0, 10**7), False),
+    "quota:memory_reservation": ExtraSpecRule("MB as an integer", _ints(0, 10**7), False),
     "quota:memory_reservation_percent": ExtraSpecRule("an integer 0-100", _ints(0, 100), False),
-    "hw:mem_page_size": ExtraSpecRule(
-        "small, large, any, 2MB or 1GB", _one_of("small", "large", "any", "2MB", "1GB"), False
+    "quota:memory_shares_level": ExtraSpecRule(
+        "low, normal, high or custom", _one_of("low", "normal", "high", "custom"), False
     ),
+    "quota:memory_shares_share": ExtraSpecRule("an integer share count", _ints(0, 10**6), False),
+}
+
+#: Specs refused with the reason: VIO's page says `quota:vif_*` "cannot be used with NSX-T Data Center
+#: deployments" (same page as above); the `hw:` NUMA/pinning/huge-page specs are libvirt driver concepts
+#: that VIO's vCenter driver ignores, so a flavor relying on them would silently not get what it asks for.
+REJECTED_EXTRA_SPECS: Mapping[str, str] = {
+    "quota:vif_limit": "virtual interface quotas are not supported with NSX-T (VIO 'Flavor Extra Specs'); "
+    "use a Network I/O Control profile on the transport nodes' switch",
+    "quota:vif_reservation": "virtual interface quotas are not supported with NSX-T (VIO 'Flavor Extra "
+    "Specs'); use a Network I/O Control profile on the transport nodes' switch",
+    "quota:vif_shares_level": "virtual interface quotas are not supported with NSX-T (VIO 'Flavor Extra "
+    "Specs'); use a Network I/O Control profile on the transport nodes' switch",
+    "quota:vif_shares_share": "virtual interface quotas are not supported with NSX-T (VIO 'Flavor Extra "
+    "Specs'); use a Network I/O Control profile on the transport nodes' switch",
+    "hw:mem_page_size": "huge pages are a libvirt concept with no effect on VIO's vCenter driver; for "
+    "dedicated memory use quota:memory_reservation_percent: 100",
+    "hw:cpu_policy": "CPU pinning is a libvirt concept with no effect on VIO's vCenter driver; use "
+    "vmware:latency_sensitivity_level: high with quota:cpu_reservation_percent: 100",
+    "hw:cpu_thread_policy": "a libvirt concept with no effect on VIO's vCenter driver; use "
+    "vmware:latency_sensitivity_level: high",
+    "hw:numa_nodes": "a libvirt concept with no effect on VIO's vCenter driver; use vmware:extra_config "
+    'with {"numa.nodeAffinity": "..."}',
 }
 
 
@@ -345,11 +380,19 @@ class TenantNetworkSpec(_Section):
     cidr: IPv4Network
     gateway: IPv4Address | None = Field(default=None, description="Default: the first host address.")
     dhcp: bool = True
-    dns: list[IPv4Address] = Field(default_factory=list)
+    dns: list[IPv4Address] = Field(
+        default_factory=list, description="Resolvers in the order instances try them (the order is kept)."
+    )
     allocation_pools: list[IpRange] = Field(
         default_factory=list, description="DHCP/auto-assigned ranges; default: the whole subnet but the gateway."
     )
     routed: bool = Field(default=True, description="Attach the subnet to the tenant router.")
+    no_nat: bool = Field(
+        default=False,
+        description="Reachable from the WAN without NAT: the subnet is drawn from the platform's routable "
+        "address scope (a tenant subnet pool in it), behind a router with `snat: false`; VIO's Tier-1 "
+        "advertises it and the Tier-0 redistributes it into BGP.",
+    )
 
     def gateway_ip(self) -> IPv4Address:
         return self.gateway or next(self.cidr.hosts())
@@ -366,27 +409,23 @@ class StaticRoute(_Section):
 
 
 class TenantRouter(_Section):
-    """The tenant's router: North-South through the external network, with or without SNAT."""
+    """The tenant's router: North-South through the external network, with or without SNAT.
+
+    `snat: false` is a no-SNAT router: every network attached to it must be `noNat: true`.
+    """
 
     external_gateway: bool = True
     snat: bool = True
     routes: list[StaticRoute] = Field(default_factory=list)
 
 
-class PortForward(_Section):
-    """DNAT: `externalPort` on the floating IP to `address:internalPort` on a tenant network."""
-
-    name: Label
-    protocol: Literal["tcp", "udp"]
-    external_port: Port
-    internal_port: Port
-    network: Label
-    address: IPv4Address
-
-
 class FloatingIpSpec(_Section):
+    """A floating IP: a 1:1 DNAT of every port to one fixed address (VIO's NSX-T plugin has no port
+    forwarding). The platform creates a port on `network` holding `address`; the VNF boots on that port."""
+
     name: Label
-    port_forwards: list[PortForward] = Field(default_factory=list)
+    network: Label = Field(description="The routed network the target port is on.")
+    address: IPv4Address = Field(description="The port's fixed IP the floating IP translates to.")
 
 
 class SecurityRule(_Section):
@@ -421,21 +460,6 @@ class TenantFirewall(_Section):
     networks: list[Label] = Field(default_factory=list, description="Default: every routed network.")
     ingress: list[FirewallRuleSpec] = Field(default_factory=list)
     egress: list[FirewallRuleSpec] = Field(default_factory=list)
-
-
-class TenantBgpPeer(_Section):
-    name: Label
-    address: IPv4Address
-    remote_as: AsNumber
-
-
-class TenantBgp(_Section):
-    """Advertise the tenant's prefixes (and floating IPs) to peers through a Neutron BGP speaker."""
-
-    local_as: AsNumber
-    peers: list[TenantBgpPeer] = Field(min_length=1)
-    advertise_tenant_networks: bool = True
-    advertise_floating_ips: bool = True
 
 
 class LbMember(_Section):
@@ -489,13 +513,12 @@ class TenantSpec(_Section):
     floating_ips: list[FloatingIpSpec] = Field(default_factory=list)
     security_groups: list[SecurityGroupSpec] = Field(default_factory=list)
     firewall: TenantFirewall | None = None
-    bgp: TenantBgp | None = None
     load_balancers: list[LoadBalancerSpec] = Field(default_factory=list)
 
     def owns_networking(self) -> bool:
         return bool(
             self.networks or self.router or self.floating_ips or self.security_groups
-            or self.firewall or self.bgp or self.load_balancers
+            or self.firewall or self.load_balancers
         )
 
 
@@ -778,6 +801,74 @@ def _ports_problem(key: str, protocol: str, ports: Ports) -> Problem | None:
     return None
 
 
+#: Keys of earlier versions that asked VIO for what its NSX-T Policy plugin refuses, and the replacement.
+#: Sources (openstack/vmware-nsx, the plugin VIO 7 ships): vmware_nsx/services/dynamic_routing/bgp_plugin.py
+#: ("Currently only the nsx-v is supported. other plugins will be refused"); the Policy plugin's
+#: `supported_extension_aliases` (vmware_nsx/plugins/nsx_p/plugin.py) lists no floating-IP port
+#: forwarding extension; `_update_router_advertisement` there advertises a Tier-1's connected subnets.
+RETIRED_BGP = (
+    "Neutron BGP speakers and peers are refused by VIO's NSX-T Policy plugin (neutron-dynamic-routing "
+    "supports only NSX-V). To reach a network without NAT, set `noNat: true` on it and `router.snat: false`: "
+    "its subnet is drawn from the platform's routable address scope, the tenant's Tier-1 advertises it and "
+    "the Tier-0 redistributes it into BGP towards vio-nfv:nsx.tier0.neighbors. Remove this key"
+)
+RETIRED_PORT_FORWARDS = (
+    "floating IP port forwarding is not implemented by VIO's NSX-T Policy plugin: a floating IP is a 1:1 "
+    "DNAT of every port. Give each service VM's port its own floating IP (set `network` and `address` on "
+    "the floating IP), or put an Octavia load balancer listener (loadBalancers[]) in front. Remove portForwards"
+)
+
+
+def _retired_tenant_keys(key: str, raw: Any) -> tuple[Any, list[Problem]]:
+    """Report and strip the retired keys of one raw tenant, so the shape pass reports only the rest."""
+    if not isinstance(raw, Mapping):
+        return raw, []
+    out: list[Problem] = []
+    tenant = dict(raw)
+
+    def strip(where: dict[str, Any], wkey: str) -> None:
+        for name in sorted(where):
+            if name == "bgp" or name.startswith("advertise"):
+                out.append(Problem(f"{wkey}.{name}", RETIRED_BGP))
+                del where[name]
+
+    strip(tenant, key)
+    if isinstance(tenant.get("router"), Mapping):
+        tenant["router"] = dict(tenant["router"])
+        strip(tenant["router"], f"{key}.router")
+    for field, label in (("networks", "networks"), ("floatingIps", "floatingIps")):
+        items = tenant.get(field)
+        if not isinstance(items, list):
+            continue
+        cleaned = []
+        for i, item in enumerate(items):
+            if isinstance(item, Mapping):
+                item = dict(item)
+                strip(item, f"{key}.{label}[{i}]")
+                if "portForwards" in item:
+                    out.append(Problem(f"{key}.{label}[{i}].portForwards", RETIRED_PORT_FORWARDS))
+                    del item["portForwards"]
+            cleaned.append(item)
+        tenant[field] = cleaned
+    return tenant, out
+
+
+def _without_retired(raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    """The raw namespace with the tenants' retired keys reported and removed (platform and tenant stack)."""
+    clean, problems = dict(raw), []
+    if isinstance(clean.get("tenants"), list):
+        tenants = []
+        for i, tenant in enumerate(clean["tenants"]):
+            tenant, found = _retired_tenant_keys(f"tenants[{i}]", tenant)
+            tenants.append(tenant)
+            problems += found
+        clean["tenants"] = tenants
+    if "tenant" in clean:
+        clean["tenant"], found = _retired_tenant_keys("tenant", clean["tenant"])
+        problems += found
+    return clean, problems
+
+
 def _tenant_spec_problems(
     key: str, tenant: TenantSpec, external: ExternalNetwork | None, external_known: bool = True
 ) -> list[Problem]:
@@ -800,6 +891,26 @@ def _tenant_spec_problems(
     for i, net in enumerate(tenant.networks):
         nkey = f"{key}.networks[{i}]"
         out += _address_problems(nkey, net.cidr, net.gateway_ip(), net.allocation_pools, "allocationPools")
+
+    # A no-SNAT router's interface must be on a subnet in the external network's address scope, or VIO's
+    # plugin rejects the interface add: openstack/vmware-nsx vmware_nsx/plugins/common_v3/plugin.py
+    # `_validate_interface_address_scope` -> `_validate_address_scope_for_router_interface` (called when
+    # the router has a gateway and enable_snat is False). `noNat` networks are the ones drawn from the
+    # routable scope's pool, so the rule reads: behind a no-SNAT router, every attached network is noNat.
+    no_snat = router is not None and router.external_gateway and not router.snat
+    for i, net in enumerate(tenant.networks):
+        nkey = f"{key}.networks[{i}].noNat"
+        if net.no_nat and not net.routed:
+            out.append(Problem(nkey, f"network {net.name!r} is reachable without NAT only through the router; "
+                               "set routed: true or remove noNat"))
+        elif net.no_nat and not no_snat:
+            out.append(Problem(nkey, f"network {net.name!r}: noNat needs the tenant router with "
+                               "externalGateway: true and snat: false (a no-SNAT router); set them or remove noNat"))
+        elif no_snat and net.routed and not net.no_nat:
+            out.append(Problem(nkey, f"network {net.name!r} is attached to a no-SNAT router (router.snat: false), "
+                               "and VIO's NSX-T plugin accepts such an interface only on a subnet in the external "
+                               "network's address scope: set noNat: true (its subnet comes from the routable "
+                               "pool), or routed: false, or router.snat: true"))
 
     if router is not None:
         if router.external_gateway and external is None and external_known:
@@ -827,21 +938,22 @@ def _tenant_spec_problems(
         elif address == net.gateway_ip():
             out.append(Problem(f"{fkey}.{what}", f"{address} is the gateway of {net_name}"))
 
+    # Fixed addresses of the ports the platform creates (floating IP targets): a VIP may not take one.
+    ports: dict[tuple[str, IPv4Address], str] = {}
     for i, dup in _duplicates(f.name for f in tenant.floating_ips):
         out.append(Problem(f"{key}.floatingIps[{i}].name", f"floating IP {dup!r} is defined twice"))
+    for i, dup in _duplicates(f"{f.network}/{f.address}" for f in tenant.floating_ips):
+        out.append(Problem(f"{key}.floatingIps[{i}].address", f"{dup} already has a floating IP; a floating IP "
+                           "is 1:1 with a port's fixed address"))
     if tenant.floating_ips and not north_south:
         out.append(Problem(f"{key}.floatingIps", "floating IPs need a router with externalGateway: true"))
     for i, fip in enumerate(tenant.floating_ips):
-        for j, dup in _duplicates(pf.name for pf in fip.port_forwards):
-            out.append(Problem(f"{key}.floatingIps[{i}].portForwards[{j}].name", f"{dup!r} is defined twice"))
-        for j, dup in _duplicates(f"{pf.protocol}/{pf.external_port}" for pf in fip.port_forwards):
-            out.append(Problem(f"{key}.floatingIps[{i}].portForwards[{j}].externalPort",
-                               f"{dup} is already forwarded on floating IP {fip.name!r}"))
-        for j, pf in enumerate(fip.port_forwards):
-            pkey = f"{key}.floatingIps[{i}].portForwards[{j}]"
-            routed_address(pkey, pf.network, pf.address, "address")
-            if pf.network in nets and pf.network not in routed:
-                out.append(Problem(f"{pkey}.network", f"{pf.network!r} is not routed; DNAT needs it on the router"))
+        fkey = f"{key}.floatingIps[{i}]"
+        routed_address(fkey, fip.network, fip.address, "address")
+        if fip.network in nets and fip.network not in routed:
+            out.append(Problem(f"{fkey}.network", f"{fip.network!r} is not routed; the floating IP's DNAT sits on "
+                               "the router, so its port must be on a network attached to it (routed: true)"))
+        ports.setdefault((fip.network, fip.address), f"{fkey}.address")
 
     groups = {g.name for g in tenant.security_groups}
     for i, dup in _duplicates(g.name for g in tenant.security_groups):
@@ -866,8 +978,18 @@ def _tenant_spec_problems(
 
     if tenant.firewall is not None:
         fw, fkey = tenant.firewall, f"{key}.firewall"
+        # VIO's FWaaS v2 driver applies a group only to routers with a gateway and only on router
+        # interface ports: openstack/vmware-nsx vmware_nsx/services/fwaas/nsx_v3/edge_fwaas_driver_base.py
+        # `should_apply_firewall_to_router` ("Cannot apply firewall to router ... with no gateway") and
+        # vmware_nsx/services/fwaas/common/fwaas_callbacks_v2.py `_get_in_ns_ports` (refuses any port whose
+        # device_owner is not network:router_interface). The group's ports here are the router interfaces.
         if router is None:
             out.append(Problem(fkey, "FWaaS sits on router ports: define tenants[].router or remove firewall"))
+        elif not router.external_gateway:
+            out.append(Problem(fkey, "VIO applies FWaaS only to routers with an external gateway: set "
+                               "router.externalGateway: true or remove firewall"))
+        for i, dup in _duplicates(fw.networks):
+            out.append(Problem(f"{fkey}.networks[{i}]", f"{dup!r} is listed twice"))
         for i, name in enumerate(fw.networks):
             if name not in routed:
                 out.append(Problem(f"{fkey}.networks[{i}]", f"{name!r} is not a routed network of {tenant.name!r}"))
@@ -880,28 +1002,40 @@ def _tenant_spec_problems(
                 if problem:
                     out.append(problem)
 
-    if tenant.bgp is not None:
-        bgp, bkey = tenant.bgp, f"{key}.bgp"
-        if not north_south:
-            out.append(Problem(bkey, "the BGP speaker advertises via the external network: needs a router "
-                                     "with externalGateway: true"))
-        for i, dup in _duplicates(p.name for p in bgp.peers):
-            out.append(Problem(f"{bkey}.peers[{i}].name", f"peer {dup!r} is defined twice"))
-        for i, dup in _duplicates(str(p.address) for p in bgp.peers):
-            out.append(Problem(f"{bkey}.peers[{i}].address", f"peer address {dup} is listed twice"))
-        for i, peer in enumerate(bgp.peers):
-            if peer.remote_as == bgp.local_as:
-                out.append(Problem(f"{bkey}.peers[{i}].remoteAs", f"{peer.remote_as} equals localAs; the "
-                                   "speaker peers over eBGP, use the peer's own AS"))
-
     for i, dup in _duplicates(lb.name for lb in tenant.load_balancers):
         out.append(Problem(f"{key}.loadBalancers[{i}].name", f"load balancer {dup!r} is defined twice"))
+    # Addresses other ports hold on each network: the router's static next hops and the floating IP ports.
+    taken: dict[IPv4Address, str] = {addr: where for (_, addr), where in ports.items()}
+    if router is not None:
+        for i, route in enumerate(router.routes):
+            taken.setdefault(route.next_hop, f"{key}.router.routes[{i}].nextHop")
     for i, lb in enumerate(tenant.load_balancers):
         lkey = f"{key}.loadBalancers[{i}]"
         if lb.vip_address is not None:
             routed_address(lkey, lb.network, lb.vip_address, "vipAddress")
         elif lb.network not in nets:
             out.append(Problem(f"{lkey}.network", f"{lb.network!r} is not a network of tenant {tenant.name!r}"))
+        # Octavia on VIO (provider vmwareedge) refuses a VIP subnet that is neither external nor attached to
+        # a router with a gateway: openstack/vmware-nsx vmware_nsx/services/lbaas/nsx_p/implementation/
+        # loadbalancer_mgr.py `create` ("is neither public nor connected to the LB router"), the router
+        # found by vmware_nsx/services/lbaas/nsx_v3/implementation/lb_utils.py `get_router_from_network`
+        # (a router interface port on the network, router with external_gateway_info).
+        if lb.network in nets and (lb.network not in routed or not north_south):
+            out.append(Problem(f"{lkey}.network", f"{lb.network!r}: VIO places an Octavia VIP only on a subnet "
+                               "attached to a router with an external gateway; set routed: true on the network "
+                               "and router.externalGateway: true"))
+        vip = lb.vip_address
+        if vip is not None:
+            for j, listener in enumerate(lb.listeners):
+                for k, member in enumerate(listener.members):
+                    if member.address == vip:
+                        out.append(Problem(f"{lkey}.vipAddress", f"{vip} is also the address of member "
+                                           f"{member.name!r} (listeners[{j}].members[{k}]); the VIP is a port of "
+                                           "its own: pick a free address"))
+            if vip in taken:
+                out.append(Problem(f"{lkey}.vipAddress", f"{vip} is already held by {taken[vip]}; pick a free address"))
+            else:
+                taken[vip] = f"{lkey}.vipAddress"
         for j, dup in _duplicates(x.name for x in lb.listeners):
             out.append(Problem(f"{lkey}.listeners[{j}].name", f"listener {dup!r} is defined twice"))
         for j, dup in _duplicates(f"{x.protocol}/{x.port}" for x in lb.listeners):
@@ -936,11 +1070,19 @@ def _flavor_problems(flavors: list[Flavor]) -> list[Problem]:
         specs = flavor.specs()
         for spec, value in specs.items():
             rule = FLAVOR_EXTRA_SPECS.get(spec)
-            if rule is None:
+            if spec in REJECTED_EXTRA_SPECS:
+                out.append(Problem(f"{fkey}.{spec}", f"{value!r}: {REJECTED_EXTRA_SPECS[spec]}; remove it"))
+            elif rule is None:
                 out.append(Problem(f"{fkey}.{spec}", f"unknown extra spec (value {value!r}); allowed: "
                                    f"{', '.join(sorted(FLAVOR_EXTRA_SPECS))}"))
             elif not rule.accepts(value):
                 out.append(Problem(f"{fkey}.{spec}", f"{value!r} is not {rule.expected}"))
+        for kind in ("cpu", "disk_io", "memory"):
+            share = f"quota:{kind}_shares_share"
+            level = specs.get(f"quota:{kind}_shares_level")
+            if share in specs and level != "custom":
+                out.append(Problem(f"{fkey}.{share}", f"{specs[share]!r} is ignored unless quota:{kind}_shares_level "
+                                   f"is custom (it is {level!r}); set the level to custom or remove the share"))
         if specs.get("vmware:latency_sensitivity_level") == "high":
             for needed in ("quota:cpu_reservation_percent", "quota:memory_reservation_percent"):
                 if specs.get(needed) != "100":
@@ -1113,16 +1255,38 @@ def _read(config: pulumi.Config, section_keys: Iterable[str], known: Iterable[st
     return raw
 
 
-def parse(raw: Mapping[str, Any], present_credentials: Iterable[str] = CREDENTIAL_KEYS) -> Settings:
+#: NSX-T stores a BGP neighbor password of at most 32 characters: vmware/terraform-provider-nsxt v3.11.0
+#: nsxt/resource_nsxt_policy_bgp_neighbor.go, "password" ValidateFunc StringLenBetween(0, 32).
+BGP_PASSWORD_MAX = 32
+
+
+def _secret_problems(secret_lengths: Mapping[str, int]) -> list[Problem]:
+    """Rules on secrets, judged by length only: a secret's value never reaches a message."""
+    length = secret_lengths.get("bgpNeighborPassword")
+    if length is not None and length > BGP_PASSWORD_MAX:
+        return [Problem("bgpNeighborPassword", f"is {length} characters; NSX-T accepts a BGP neighbor password "
+                        f"of at most {BGP_PASSWORD_MAX}. Set a shorter one with `pulumi config set --secret "
+                        f"{NAMESPACE}:bgpNeighborPassword ...` (and on the peers)")]
+    return []
+
+
+def parse(
+    raw: Mapping[str, Any],
+    present_credentials: Iterable[str] = CREDENTIAL_KEYS,
+    secret_lengths: Mapping[str, int] | None = None,
+) -> Settings:
     """Validate plain config values (keys without the namespace, objects already decoded).
 
     `present_credentials` names the secret keys that are set; the missing ones are reported.
+    `secret_lengths` gives the length of secrets that have a length rule (never their values).
     Raises `ConfigError` listing every problem.
     """
+    raw, retired = _without_retired(raw)
     values, problems = _shapes(
         raw, _SECTIONS, CREDENTIAL_KEYS, present_credentials,
         "unknown key; check its spelling against the README's config table",
     )
+    problems = retired + problems + _secret_problems(secret_lengths or {})
 
     topology = values.get("topology", "ha")
     resource: ResourceVcenter | None = values.get("resource_vcenter")
@@ -1145,6 +1309,18 @@ def parse(raw: Mapping[str, Any], present_credentials: Iterable[str] = CREDENTIA
     if problems:
         raise ConfigError(problems)
     return Settings.model_validate(values)
+
+
+def _secret_lengths(keys: Iterable[str]) -> dict[str, int]:
+    """Lengths of secret values read straight from the runtime config (no Output, no warning, no copy kept)."""
+    from pulumi.runtime import config as runtime_config
+
+    lengths = {}
+    for key in keys:
+        value = runtime_config.get_config(f"{NAMESPACE}:{key}")
+        if value is not None:
+            lengths[key] = len(value)
+    return lengths
 
 
 def _namespace_keys() -> set[str]:
@@ -1172,7 +1348,7 @@ def load(config: pulumi.Config | None = None) -> tuple[Settings, Credentials]:
     config = config or pulumi.Config(NAMESPACE)
     raw = _read(config, (k for k, *_ in _SECTIONS), KNOWN_KEYS)
     present = [k for k in CREDENTIAL_KEYS if config.get_secret(k) is not None]
-    settings = parse(raw, present)
+    settings = parse(raw, present, _secret_lengths(("bgpNeighborPassword",)))
     secrets = {k: config.require_secret(k) for k in CREDENTIAL_KEYS}
     return settings, Credentials(
         management_vcenter_password=secrets["managementVcenterPassword"],
@@ -1197,10 +1373,12 @@ def parse_tenant_stack(
     raw: Mapping[str, Any], present_credentials: Iterable[str] = TENANT_STACK_CREDENTIAL_KEYS
 ) -> TenantStackSettings:
     """Validate a tenant stack's config (the tenant spec gets the same rules as in the platform)."""
+    raw, retired = _without_retired(raw)
     values, problems = _shapes(
         raw, _TENANT_STACK_SECTIONS, TENANT_STACK_CREDENTIAL_KEYS, present_credentials,
         "unknown key; a tenant stack takes platformStack, tenant, tenantOpenstack",
     )
+    problems = retired + problems
     if "tenant" in values:
         problems += _tenant_spec_problems("tenant", values["tenant"], None, external_known=False)
     if problems:

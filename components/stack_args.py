@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import pulumi
-
 from components import ipplan
 from components.edge_resource_pod import EdgeResourcePod, EdgeResourcePodArgs
 from components.management_plane import ManagementPlaneArgs, NodeSizeArgs, PlacementArgs
@@ -23,25 +21,14 @@ from components.openstack_platform import (
     ProjectArgs,
     RoleAssignmentArgs,
 )
-from components.settings import Credentials, Settings, TenantSpec, port_range
-from components.tenant_network import (
-    BgpArgs,
-    BgpPeerArgs,
-    FirewallArgs,
-    FirewallRuleArgs,
-    FloatingIpArgs,
-    ListenerArgs,
-    LoadBalancerArgs,
-    MemberArgs,
-    MonitorArgs,
-    NetworkArgs,
-    PortForwardArgs,
-    RouteArgs,
-    RouterArgs,
-    SecurityGroupArgs,
-    SecurityRuleArgs,
-    TenantNetworkArgs,
-)
+from components.settings import Credentials, Settings
+from components.tenant_args import tenant_network
+
+# tenant_network is re-exported for the platform side; the tenant side imports components.tenant_args.
+__all__ = [
+    "edge_resource_pod", "management_plan", "management_plane", "management_pod", "openstack_platform",
+    "tenant_network",
+]
 
 
 def management_plan(settings: Settings) -> list[ipplan.Node]:
@@ -86,7 +73,7 @@ def edge_resource_pod(settings: Settings, credentials: Credentials) -> EdgeResou
             overlay_transport_zone=settings.nsx.overlay_transport_zone,
             vlan_transport_zone=settings.nsx.vlan_transport_zone,
             edge_cluster=settings.nsx.edge_cluster,
-            tier0_name=t0.name or f"{prefix}-t0",
+            tier0_name=tier0_nsx_id(settings),
             ha_mode=t0.ha_mode,
             local_as=t0.local_as,
             edge_nodes=t0.edge_nodes,
@@ -149,11 +136,23 @@ def management_plane(
     )
 
 
-def openstack_platform(settings: Settings, tier0_id: pulumi.Input[str]) -> OpenStackPlatformArgs:
-    """The platform's Args from validated settings; every configured tenant gets a project."""
+def tier0_nsx_id(settings: Settings) -> str:
+    """The Tier-0's fixed NSX id (also its display name): what VIO and the external network are told."""
+    return settings.nsx.tier0.name or f"{settings.name_prefix}-t0"
+
+
+def openstack_platform(settings: Settings) -> OpenStackPlatformArgs:
+    """The platform's Args from validated settings; every configured tenant gets a project.
+
+    The external network's physical network is the Tier-0's fixed id as a plain value, not the gateway's
+    output: a Tier-0 replacement (haMode) keeps that id, and an input wired to the gateway would make
+    Pulumi delete and recreate the external network with it (with every router gateway and floating IP on
+    it). The platform still starts after the gateway exists: it waits for the plane, which is told the
+    Tier-0 through the resource pod's outputs.
+    """
     ext = settings.external_network
     return OpenStackPlatformArgs(
-        tier0_id=tier0_id,
+        tier0_id=tier0_nsx_id(settings),
         external=None
         if ext is None
         else ExternalNetworkArgs(
@@ -193,108 +192,4 @@ def openstack_platform(settings: Settings, tier0_id: pulumi.Input[str]) -> OpenS
             )
             for t in settings.tenants
         ),
-    )
-
-
-def tenant_network(
-    spec: TenantSpec,
-    *,
-    external_network_id: pulumi.Input[str] | None,
-    external_network_name: pulumi.Input[str] | None,
-    address_scope_id: pulumi.Input[str] | None = None,
-    project_id: pulumi.Input[str] | None = None,
-) -> TenantNetworkArgs:
-    """Args from a validated `settings.TenantSpec` (platform config or a tenant stack's config)."""
-    router = spec.router
-    fw = spec.firewall
-    bgp = spec.bgp
-    return TenantNetworkArgs(
-        tenant=spec.name,
-        networks=tuple(
-            NetworkArgs(
-                name=n.name,
-                cidr=n.cidr,
-                gateway=n.gateway_ip(),
-                dhcp=n.dhcp,
-                dns=tuple(n.dns),
-                allocation_pools=tuple((p.start, p.end) for p in n.allocation_pools),
-                routed=n.routed,
-            )
-            for n in spec.networks
-        ),
-        router=None
-        if router is None
-        else RouterArgs(
-            external_gateway=router.external_gateway,
-            snat=router.snat,
-            routes=tuple(RouteArgs(r.name, r.destination, r.next_hop) for r in router.routes),
-        ),
-        floating_ips=tuple(
-            FloatingIpArgs(
-                name=f.name,
-                port_forwards=tuple(
-                    PortForwardArgs(p.name, p.protocol, p.external_port, p.internal_port, p.network, p.address)
-                    for p in f.port_forwards
-                ),
-            )
-            for f in spec.floating_ips
-        ),
-        security_groups=tuple(
-            SecurityGroupArgs(
-                name=g.name,
-                description=g.description,
-                rules=tuple(
-                    SecurityRuleArgs(
-                        r.name, r.direction, r.protocol, port_range(r.ports), r.remote_cidr, r.remote_group
-                    )
-                    for r in g.rules
-                ),
-            )
-            for g in spec.security_groups
-        ),
-        firewall=None
-        if fw is None
-        else FirewallArgs(
-            networks=tuple(fw.networks),
-            **{
-                d: tuple(
-                    FirewallRuleArgs(
-                        r.name, r.action, r.protocol, r.source, r.destination, port_range(r.destination_ports)
-                    )
-                    for r in getattr(fw, d)
-                )
-                for d in ("ingress", "egress")
-            },
-        ),
-        bgp=None
-        if bgp is None
-        else BgpArgs(
-            local_as=bgp.local_as,
-            peers=tuple(BgpPeerArgs(p.name, p.address, p.remote_as) for p in bgp.peers),
-            advertise_tenant_networks=bgp.advertise_tenant_networks,
-            advertise_floating_ips=bgp.advertise_floating_ips,
-        ),
-        load_balancers=tuple(
-            LoadBalancerArgs(
-                name=lb.name,
-                network=lb.network,
-                vip_address=lb.vip_address,
-                listeners=tuple(
-                    ListenerArgs(
-                        name=x.name,
-                        protocol=x.protocol,
-                        port=x.port,
-                        method=x.method,
-                        members=tuple(MemberArgs(m.name, m.address, m.port, m.weight) for m in x.members),
-                        monitor=MonitorArgs(**x.monitor.model_dump()),
-                    )
-                    for x in lb.listeners
-                ),
-            )
-            for lb in spec.load_balancers
-        ),
-        external_network_id=external_network_id,
-        external_network_name=external_network_name,
-        address_scope_id=address_scope_id,
-        project_id=project_id,
     )

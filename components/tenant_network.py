@@ -1,4 +1,11 @@
-"""A tenant's networking on VIO: East-West overlays, North-South router, DNAT, security, FWaaS, BGP, LBs.
+"""A tenant's networking on VIO: East-West overlays, North-South router, DNAT, security, FWaaS, LBs.
+
+Shaped by what VIO's NSX-T Policy plugin (openstack/vmware-nsx, vmware_nsx/plugins/nsx_p) accepts:
+- no Neutron BGP speaker (refused on NSX-T): a network reachable without NAT (`no_nat`) has its subnet
+  drawn from a tenant subnet pool in the platform's routable address scope and sits behind a no-SNAT
+  router; VIO's Tier-1 advertises its connected subnets (nsx_p/plugin.py `_update_router_advertisement`)
+  and the Tier-0 redistributes TIER1_CONNECTED into BGP (components/nsx_edge.py);
+- no floating-IP port forwarding (not in the plugin's extensions): a floating IP is a 1:1 DNAT to a port.
 
 Used by the platform stack (admin credentials, resources placed in the tenant's project with
 `project_id`) and by a tenant's own stack (examples/tenant-stack, the tenant's credentials, no
@@ -17,6 +24,9 @@ import pulumi_openstack as openstack
 
 @dataclass(frozen=True)
 class NetworkArgs:
+    """`routed`: attached to the tenant router. `no_nat`: the subnet comes from the tenant's pool in the
+    routable address scope (reachable from the WAN without NAT; needs a no-SNAT router)."""
+
     name: str
     cidr: IPv4Network
     gateway: IPv4Address
@@ -24,6 +34,7 @@ class NetworkArgs:
     dns: Sequence[IPv4Address] = ()
     allocation_pools: Sequence[tuple[IPv4Address, IPv4Address]] = ()
     routed: bool = True
+    no_nat: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,19 +52,12 @@ class RouterArgs:
 
 
 @dataclass(frozen=True)
-class PortForwardArgs:
+class FloatingIpArgs:
+    """A floating IP and the port it translates to: `address` on `network` (a routed network)."""
+
     name: str
-    protocol: str  # tcp | udp
-    external_port: int
-    internal_port: int
     network: str
     address: IPv4Address
-
-
-@dataclass(frozen=True)
-class FloatingIpArgs:
-    name: str
-    port_forwards: Sequence[PortForwardArgs] = ()
 
 
 @dataclass(frozen=True)
@@ -92,21 +96,6 @@ class FirewallArgs:
     networks: Sequence[str] = ()
     ingress: Sequence[FirewallRuleArgs] = ()
     egress: Sequence[FirewallRuleArgs] = ()
-
-
-@dataclass(frozen=True)
-class BgpPeerArgs:
-    name: str
-    address: IPv4Address
-    remote_as: int
-
-
-@dataclass(frozen=True)
-class BgpArgs:
-    local_as: int
-    peers: Sequence[BgpPeerArgs]
-    advertise_tenant_networks: bool = True
-    advertise_floating_ips: bool = True
 
 
 @dataclass(frozen=True)
@@ -150,9 +139,9 @@ class TenantNetworkArgs:
     """One tenant's networking, already validated (settings.py checks addressing and references).
 
     `external_network_id` / `external_network_name`: the platform's Tier-0 backed network (router gateway,
-    floating IP pool, BGP speaker). `project_id`: the tenant's project when an admin creates the resources
-    for it; None in the tenant's own stack. `address_scope_id`: the platform's routable scope; with `bgp`
-    the tenant's subnets are drawn from a pool in it so the speaker may advertise them.
+    floating IP pool). `project_id`: the tenant's project when an admin creates the resources for it; None
+    in the tenant's own stack. `address_scope_id`: the platform's routable scope; the `no_nat` networks'
+    subnets are drawn from a tenant pool in it (the external subnet's scope, which a no-SNAT router needs).
     """
 
     tenant: str
@@ -161,7 +150,6 @@ class TenantNetworkArgs:
     floating_ips: Sequence[FloatingIpArgs] = ()
     security_groups: Sequence[SecurityGroupArgs] = ()
     firewall: FirewallArgs | None = None
-    bgp: BgpArgs | None = None
     load_balancers: Sequence[LoadBalancerArgs] = ()
     external_network_id: pulumi.Input[str] | None = None
     external_network_name: pulumi.Input[str] | None = None
@@ -174,12 +162,27 @@ def _protocol(protocol: str) -> str | None:
     return None if protocol == "any" else protocol
 
 
+def _check(name: str, args: TenantNetworkArgs) -> None:
+    """What the resources below rely on, checked before any exists (settings.py reports the same rules
+    with config keys; this guards other callers of the component)."""
+    nets = {n.name: n for n in args.networks}
+    north_south = args.router is not None and args.router.external_gateway
+    for what, network in [("floating IP", f.network) for f in args.floating_ips] + [
+        ("load balancer", lb.network) for lb in args.load_balancers
+    ]:
+        if network not in nets or not nets[network].routed or not north_south:
+            raise ValueError(
+                f"TenantNetworkStack {name!r}: the {what} on {network!r} needs a routed network of the tenant "
+                "and a router with an external gateway"
+            )
+
+
 class TenantNetworkStack(pulumi.ComponentResource):
     """Children, keyed by names from config (never list positions):
     `{name}-net-{network}`, `{name}-subnet-{network}`, `{name}-router`, `{name}-router-if-{network}`,
-    `{name}-route-{route}`, `{name}-fip-{fip}`, `{name}-dnat-port-{network}-{address}`, `{name}-dnat-{fip}-{forward}`,
+    `{name}-route-{route}`, `{name}-fip-{fip}`, `{name}-fip-port-{fip}`,
     `{name}-sg-{group}`, `{name}-sg-{group}-rule-{rule}`, `{name}-fw`, `{name}-fw-{ingress|egress}`,
-    `{name}-fw-{direction}-rule-{rule}`, `{name}-subnet-pool`, `{name}-bgp`, `{name}-bgp-peer-{peer}`,
+    `{name}-fw-{direction}-rule-{rule}`, `{name}-subnet-pool`,
     `{name}-lb-{lb}`, `{name}-lb-{lb}-listener-{l}`, `{name}-lb-{lb}-pool-{l}`,
     `{name}-lb-{lb}-member-{l}-{member}`, `{name}-lb-{lb}-monitor-{l}`.
     """
@@ -198,17 +201,20 @@ class TenantNetworkStack(pulumi.ComponentResource):
             raise ValueError(f"TenantNetworkStack {name!r}: pass the OpenStack provider in opts")
         # Children do not inherit the component's depends_on (e.g. the VIO plane serving the API).
         depends_on = (opts.depends_on if opts else None) or []
+        _check(name, args)
         self._child = pulumi.ResourceOptions(parent=self, provider=provider, depends_on=depends_on)
         self._tenant_id = args.project_id
         self._tenant = args.tenant
         nets = {n.name: n for n in args.networks}
 
         pool_id = None
-        if args.bgp is not None and args.address_scope_id is not None:
+        no_nat = sorted((n.cidr for n in args.networks if n.no_nat), key=lambda c: (int(c.network_address), c.prefixlen))
+        if no_nat and args.address_scope_id is not None:
+            # The pool's prefixes are a set: sorted so that reordering networks in config changes nothing.
             pool_id = openstack.networking.SubnetPool(
                 f"{name}-subnet-pool",
                 name=f"{args.tenant}-routable",
-                prefixes=[str(n.cidr) for n in args.networks],
+                prefixes=[str(c) for c in no_nat],
                 address_scope_id=args.address_scope_id,
                 project_id=self._tenant_id,
                 opts=self._child,
@@ -224,7 +230,6 @@ class TenantNetworkStack(pulumi.ComponentResource):
             interfaces = self._router(name, args)
 
         self.floating_ips = {}
-        self._ports: dict[str, openstack.networking.Port] = {}
         for fip in args.floating_ips:
             self._floating_ip(name, fip, args, interfaces)
 
@@ -236,12 +241,10 @@ class TenantNetworkStack(pulumi.ComponentResource):
 
         if args.firewall is not None and interfaces:
             self._firewall(name, args.firewall, interfaces)
-        if args.bgp is not None and args.external_network_id is not None:
-            self._bgp(name, args.bgp, args.external_network_id, list(interfaces.values()))
 
         self.load_balancer_vips = {}
         for lb in args.load_balancers:
-            self._load_balancer(name, lb, nets)
+            self._load_balancer(name, lb, nets, interfaces)
 
         self.register_outputs(
             {
@@ -258,6 +261,7 @@ class TenantNetworkStack(pulumi.ComponentResource):
         return pulumi.ResourceOptions.merge(self._child, pulumi.ResourceOptions(depends_on=list(depends_on)))
 
     def _network(self, name: str, net: NetworkArgs, pool_id: pulumi.Input[str] | None) -> None:
+        # Allocation pools are a set of ranges: sorted. DNS servers keep their order (resolver order).
         network = openstack.networking.Network(
             f"{name}-net-{net.name}", name=net.name, tenant_id=self._tenant_id, opts=self._child
         )
@@ -271,9 +275,12 @@ class TenantNetworkStack(pulumi.ComponentResource):
             enable_dhcp=net.dhcp,
             dns_nameservers=[str(d) for d in net.dns],
             allocation_pools=[
-                openstack.networking.SubnetAllocationPoolArgs(start=str(a), end=str(b)) for a, b in net.allocation_pools
+                openstack.networking.SubnetAllocationPoolArgs(start=str(a), end=str(b))
+                for a, b in sorted(net.allocation_pools)
             ],
-            subnetpool_id=pool_id,
+            # Only the noNat subnets come from the routable pool: those are the ones the Tier-1 advertises
+            # without NAT; the others stay private behind SNAT.
+            subnetpool_id=pool_id if net.no_nat else None,
             tenant_id=self._tenant_id,
             opts=self._child,
         )
@@ -322,48 +329,34 @@ class TenantNetworkStack(pulumi.ComponentResource):
         args: TenantNetworkArgs,
         interfaces: dict[str, openstack.networking.RouterInterface],
     ) -> None:
+        """A port holding the DNAT target address and a floating IP bound to it (1:1, every port).
+
+        The VNF boots on this pre-created port, so the translation survives instance rebuilds. Neutron
+        associates a floating IP only with a port whose subnet is attached to a router with a gateway on
+        the floating IP's network: hence the dependency on the network's router interface. Arguments:
+        pulumi-openstack 5.5.x networking.FloatingIp `port_id`/`fixed_ip` (terraform-provider-openstack
+        v3.4.0 openstack_networking_floatingip_v2).
+        """
+        port = openstack.networking.Port(
+            f"{name}-fip-port-{fip.name}",
+            name=f"fip-{fip.name}",
+            network_id=self.network_ids[fip.network],
+            fixed_ips=[
+                openstack.networking.PortFixedIpArgs(subnet_id=self.subnet_ids[fip.network], ip_address=str(fip.address))
+            ],
+            tenant_id=self._tenant_id,
+            opts=self._child,
+        )
         address = openstack.networking.FloatingIp(
             f"{name}-fip-{fip.name}",
             pool=args.external_network_name,
+            port_id=port.id,
+            fixed_ip=str(fip.address),
             description=f"{args.tenant}/{fip.name}",
             tenant_id=self._tenant_id,
-            opts=self._opts(*interfaces.values()),
+            opts=self._opts(interfaces[fip.network]),
         )
         self.floating_ips[fip.name] = address.address
-        for fwd in fip.port_forwards:
-            port = self._dnat_port(name, fwd)
-            openstack.networking.PortForwardingV2(
-                f"{name}-dnat-{fip.name}-{fwd.name}",
-                floatingip_id=address.id,
-                protocol=fwd.protocol,
-                external_port=fwd.external_port,
-                internal_port=fwd.internal_port,
-                internal_port_id=port.id,
-                internal_ip_address=str(fwd.address),
-                description=f"{fip.name}/{fwd.name}",
-                opts=self._opts(interfaces[fwd.network]),
-            )
-
-    def _dnat_port(self, name: str, fwd: PortForwardArgs) -> openstack.networking.Port:
-        """One port per DNAT target address, shared by every forward to it (a fixed IP has one port).
-
-        The VNF attaches to this pre-created port, so the DNAT target survives instance rebuilds.
-        """
-        key = f"{fwd.network}-{str(fwd.address).replace('.', '-')}"
-        if key not in self._ports:
-            self._ports[key] = openstack.networking.Port(
-                f"{name}-dnat-port-{key}",
-                name=f"dnat-{key}",
-                network_id=self.network_ids[fwd.network],
-                fixed_ips=[
-                    openstack.networking.PortFixedIpArgs(
-                        subnet_id=self.subnet_ids[fwd.network], ip_address=str(fwd.address)
-                    )
-                ],
-                tenant_id=self._tenant_id,
-                opts=self._child,
-            )
-        return self._ports[key]
 
     def _security_group(self, name: str, group: SecurityGroupArgs) -> openstack.networking.SecGroup:
         return openstack.networking.SecGroup(
@@ -430,7 +423,8 @@ class TenantNetworkStack(pulumi.ComponentResource):
                 tenant_id=self._tenant_id,
                 opts=self._child,
             ).id
-        covered = fw.networks or sorted(interfaces)
+        # The group's ports are a set: sorted by network name, so config order never changes the input.
+        covered = sorted(fw.networks or interfaces)
         openstack.firewall.GroupV2(
             f"{name}-fw",
             name=f"{self._tenant}-fw",
@@ -441,47 +435,24 @@ class TenantNetworkStack(pulumi.ComponentResource):
             opts=self._child,
         )
 
-    def _bgp(
+    def _load_balancer(
         self,
         name: str,
-        bgp: BgpArgs,
-        external_network_id: pulumi.Input[str],
-        interfaces: list[openstack.networking.RouterInterface],
+        lb: LoadBalancerArgs,
+        nets: dict[str, NetworkArgs],
+        interfaces: dict[str, openstack.networking.RouterInterface],
     ) -> None:
-        peers = [
-            openstack.networking.BgpPeerV2(
-                f"{name}-bgp-peer-{p.name}",
-                name=p.name,
-                peer_ip=str(p.address),
-                remote_as=p.remote_as,
-                auth_type="none",
-                opts=self._child,
-            )
-            for p in bgp.peers
-        ]
-        # neutron-dynamic-routing: a speaker bound to the gateway network advertises the prefixes of the
-        # routers with a gateway on it (same address scope) and their floating IPs as host routes.
-        openstack.networking.BgpSpeakerV2(
-            f"{name}-bgp",
-            name=f"{self._tenant}-bgp",
-            local_as=bgp.local_as,
-            ip_version=4,
-            networks=[external_network_id],
-            peers=[p.id for p in peers],
-            advertise_tenant_networks=bgp.advertise_tenant_networks,
-            advertise_floating_ip_host_routes=bgp.advertise_floating_ips,
-            opts=self._opts(*interfaces),
-        )
-
-    def _load_balancer(self, name: str, lb: LoadBalancerArgs, nets: dict[str, NetworkArgs]) -> None:
         prefix = f"{name}-lb-{lb.name}"
+        # VIO's Octavia driver refuses a VIP subnet not attached to a router with a gateway
+        # (openstack/vmware-nsx vmware_nsx/services/lbaas/nsx_p/implementation/loadbalancer_mgr.py `create`):
+        # the load balancer waits for that router interface. settings.py guarantees the network is routed.
         balancer = openstack.loadbalancer.LoadBalancer(
             prefix,
             name=lb.name,
             vip_subnet_id=self.subnet_ids[lb.network],
             vip_address=str(lb.vip_address) if lb.vip_address else None,
             tenant_id=self._tenant_id,
-            opts=self._child,
+            opts=self._opts(interfaces[lb.network]),
         )
         self.load_balancer_vips[lb.name] = balancer.vip_address
         for listener in lb.listeners:

@@ -57,6 +57,8 @@ class Registration:
     aliases: list[str]
     inputs: dict[str, Any]
     secret_paths: list[str]
+    #: URNs whose replacement replaces this resource too (resource option replace_with).
+    replace_with: list[str] = field(default_factory=list)
 
     @property
     def component(self) -> bool:
@@ -121,6 +123,8 @@ class Evaluation:
                     "providerUrn": r.provider.rsplit("::", 1)[0] if r.provider else "",
                     "custom": r.custom,
                     "protect": r.protect,
+                    "deleteBeforeReplace": r.delete_before_replace,
+                    "replaceWith": r.replace_with,
                     "ignoreChanges": r.ignore_changes,
                     "aliases": r.aliases,
                     "dependencies": r.dependencies,
@@ -176,6 +180,7 @@ def _recording_monitor(mocks: Any, evaluation: Evaluation) -> Any:
                         ignore_changes=list(request.ignoreChanges),
                         delete_before_replace=bool(request.deleteBeforeReplace),
                         aliases=[a.spec.name or a.urn for a in request.aliases] if request.aliases else [],
+                        replace_with=sorted(request.replace_with),
                         inputs=inputs,
                         secret_paths=sorted(secrets),
                     )
@@ -202,8 +207,14 @@ def stack_config(stack: str, project_dir: Path = ROOT) -> dict[str, Any]:
 
 
 def planted_secret(key: str) -> str:
-    """The plaintext a stand-in secret gets offline: unique and searchable, so leaks are detectable."""
-    return f"planted-secret-{key.replace(':', '-')}-5f1d"
+    """The plaintext a stand-in secret gets offline: unique and searchable, so leaks are detectable.
+
+    At most 32 characters, so it also passes the length rules real secrets have (NSX-T's BGP neighbor
+    password is at most 32): `planted-secret-` + 12 hex digits of the key's digest + `-5f1d`.
+    """
+    import hashlib
+
+    return f"planted-secret-{hashlib.sha1(key.encode()).hexdigest()[:12]}-5f1d"
 
 
 def evaluate(

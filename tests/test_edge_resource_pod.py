@@ -163,8 +163,11 @@ def test_active_standby_tier0_has_an_interface_per_edge_and_uplink_and_ha_vips(p
     assert t0.inputs["haMode"] == "ACTIVE_STANDBY" and t0.inputs["failoverMode"] == "NON_PREEMPTIVE"
     assert t0.inputs["edgeClusterPath"] == prod.outputs["edgeClusterPath"]
     assert t0.inputs["bgpConfig"] == {"enabled": True, "localAsNum": "65010", "ecmp": False, "interSrIbgp": False}
-    rules = t0.inputs["redistributionConfig"]["rules"]
-    assert {"TIER1_CONNECTED", "TIER1_NAT", "TIER1_STATIC"} <= set(rules[0]["types"])
+    assert "redistributionConfig" not in t0.inputs, "deprecated block: redistribution is its own resource"
+    redistribution = prod.named("vio-res-nsx-redistribution")
+    assert redistribution.inputs["gatewayPath"] == prod.outputs["tier0Path"]
+    assert redistribution.inputs["bgpEnabled"] is True
+    assert {"TIER1_CONNECTED", "TIER1_NAT", "TIER1_STATIC"} <= set(redistribution.inputs["rules"][0]["types"])
     expected = {
         ("uplink-a", 0): "10.120.1.5/28",
         ("uplink-a", 1): "10.120.1.6/28",
@@ -376,3 +379,20 @@ def test_a_peer_is_accepted_exactly_when_its_as_matches_its_session_type(local, 
     )
     problems = settings._tier0_problems(t0)
     assert (problems == []) == ((local == remote) == ibgp), problems
+
+
+def test_a_bgp_password_over_32_characters_is_refused_at_load_without_showing_it():
+    password = "s3cr3t-" * 5  # 35 characters
+    ev = evaluate("prod", overrides={NS + "bgpNeighborPassword": {"secure": password}})
+    assert type(ev.error).__name__ == "ConfigError"
+    assert "vio-nfv:bgpNeighborPassword: is 35 characters; NSX-T accepts a BGP neighbor password of at most 32" \
+        in str(ev.error)
+    assert password not in str(ev.error) and "s3cr3t" not in str(ev.error)
+    assert ev.resources == []
+
+
+def test_a_bgp_password_of_32_characters_is_accepted():
+    raw = {k[len(NS):]: v for k, v in stack_config("prod").items() if k.startswith(NS)}
+    settings.parse(raw, secret_lengths={"bgpNeighborPassword": 32})
+    with pytest.raises(settings.ConfigError, match="is 33 characters"):
+        settings.parse(raw, secret_lengths={"bgpNeighborPassword": 33})

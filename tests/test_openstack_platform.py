@@ -25,15 +25,23 @@ def _problems(raw: dict[str, Any]) -> list[str]:
     return [str(p) for p in info.value.problems]
 
 
-def test_external_network_is_l3_ext_on_the_tier0_id_output(prod: Evaluation) -> None:
+def test_external_network_is_l3_ext_on_the_tier0_id_through_provider_attributes(prod: Evaluation) -> None:
     net = prod.named("vio-os-ext-net")
     tier0 = next(r for r in prod.by_type("nsxt:index/policyTier0Gateway:PolicyTier0Gateway"))
     assert net.inputs["external"] is True
-    [segment] = net.inputs["segments"]
-    assert segment["networkType"] == EXTERNAL_NETWORK_TYPE == "l3_ext"
+    assert "segments" not in net.inputs, "the Policy plugin has no multi-provider extension"
     # The physical network is the Tier-0's NSX id as the edge pod produced it, not a config string.
-    assert segment["physicalNetwork"] == prod.outputs["tier0Id"]
-    assert tier0.urn in net.property_dependencies["segments"]
+    assert net.inputs["valueSpecs"] == {
+        "provider:network_type": EXTERNAL_NETWORK_TYPE,
+        "provider:physical_network": prod.outputs["tier0Id"],
+    }
+    assert EXTERNAL_NETWORK_TYPE == "l3_ext"
+    assert net.inputs["valueSpecs"]["provider:physical_network"] == tier0.inputs["nsxId"]
+    # The fixed id as a plain value (a Tier-0 replacement must not replace the network), yet created after
+    # the gateway: the network waits for the plane, whose nodes are told the Tier-0 from its output.
+    assert not net.property_dependencies.get("valueSpecs")
+    after = [prod.by_urn()[u] for u in net.dependencies if u in prod.by_urn()]
+    assert any(tier0.urn in d for r in after for d in r.property_dependencies.values())
 
 
 def test_external_subnet_hands_out_only_the_floating_pool(prod: Evaluation) -> None:
@@ -41,7 +49,7 @@ def test_external_subnet_hands_out_only_the_floating_pool(prod: Evaluation) -> N
     assert subnet.inputs["cidr"] == "198.51.100.0/24"
     assert subnet.inputs["enableDhcp"] is False
     assert subnet.inputs["allocationPools"] == [{"start": "198.51.100.20", "end": "198.51.100.250"}]
-    assert "subnetpoolId" in subnet.inputs, "drawn from the routable scope's pool for BGP advertisement"
+    assert "subnetpoolId" in subnet.inputs, "drawn from the routable scope's pool: no-SNAT routers need it"
 
 
 def test_every_openstack_resource_uses_the_vio_provider_and_waits_for_the_plane(prod: Evaluation) -> None:
@@ -64,7 +72,6 @@ def test_flavors_carry_their_validated_extra_specs_as_strings(prod: Evaluation) 
         "quota:memory_reservation_percent": "100",
         "vmware:latency_sensitivity_level": "high",
         "hw:vifs_multi_thread": "true",
-        "hw:mem_page_size": "1GB",
         "vmware:extra_config": '{"numa.nodeAffinity": "0"}',
     }
     assert prod.outputs["flavorIds"].keys() == {"vnf-cp-medium", "vnf-dp-large", "vnf-storage-io"}
@@ -97,18 +104,40 @@ def test_self_service_tenant_gets_a_project_but_no_platform_networks(dev: Evalua
     ("spec", "value", "message"),
     [
         ("quota:cpu_reservation_percent", 120, "is not an integer 0-100"),
-        ("quota:cpu_shares_level", "urgent", "is not low, normal or high"),
-        ("hw:mem_page_size", "4MB", "is not small, large, any, 2MB or 1GB"),
+        ("quota:cpu_shares_level", "urgent", "is not low, normal, high or custom"),
+        ("quota:cpu_limit", -1, "0 for unlimited"),
+        ("quota:disk_io_limit", -1, "0 for unlimited"),
         ("vmware:extra_config", '{"numa.nodeAffinity": "zero"}', "numa.nodeAffinity"),
-        ("hw:cpu_policy", "dedicated", "unknown extra spec"),
+        ("quota:vif_limit", 100, "not supported with NSX-T"),
+        ("quota:vif_shares_level", "high", "not supported with NSX-T"),
+        ("hw:mem_page_size", "1GB", "libvirt concept"),
+        ("hw:cpu_policy", "dedicated", "libvirt concept"),
+        ("quota:cpu_shares_share", 2000, "ignored unless quota:cpu_shares_level is custom"),
+        ("hw:watchdog_action", "reset", "unknown extra spec"),
     ],
 )
-def test_flavor_extra_specs_are_checked_against_the_allow_list(spec: str, value: Any, message: str) -> None:
+def test_flavor_extra_specs_are_checked_against_vios_documented_list(spec: str, value: Any, message: str) -> None:
     raw = _raw()
     raw["flavors"][0]["extraSpecs"] = {spec: value}
     problems = _problems(raw)
     assert problems == [p for p in problems if f"vio-nfv:flavors[0].extraSpecs.{spec}: " in p]
     assert message in problems[0]
+
+
+@pytest.mark.parametrize(
+    "specs",
+    [
+        {"quota:cpu_limit": 0, "quota:disk_io_limit": 0},
+        {"quota:cpu_shares_level": "custom", "quota:cpu_shares_share": 4000},
+        {"quota:cpu_reservation": 2000, "quota:disk_io_shares_level": "custom", "quota:disk_io_shares_share": 500},
+        {"hw:vifs_multi_thread": True, "quota:memory_shares_level": "high"},
+    ],
+)
+def test_documented_extra_specs_are_accepted(specs: dict[str, Any]) -> None:
+    raw = _raw()
+    raw["flavors"][0]["extraSpecs"] = specs
+    flavor = settings.parse(raw).flavors[0]
+    assert set(flavor.specs()) == set(specs)
 
 
 def test_high_latency_sensitivity_needs_full_reservations() -> None:
@@ -122,7 +151,10 @@ def test_high_latency_sensitivity_needs_full_reservations() -> None:
 
 def test_unconfirmed_extra_specs_are_marked_so() -> None:
     unconfirmed = {k for k, rule in settings.FLAVOR_EXTRA_SPECS.items() if not rule.confirmed}
-    assert unconfirmed == {"vmware:latency_sensitivity_level", "quota:memory_reservation_percent", "hw:mem_page_size"}
+    assert unconfirmed == {"vmware:latency_sensitivity_level"} | {
+        f"quota:memory_{k}" for k in ("limit", "reservation", "reservation_percent", "shares_level", "shares_share")
+    }
+    assert not set(settings.FLAVOR_EXTRA_SPECS) & set(settings.REJECTED_EXTRA_SPECS)
 
 
 @pytest.mark.parametrize(

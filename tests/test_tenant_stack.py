@@ -84,3 +84,11 @@ def test_a_tenant_the_platform_has_no_project_for_fails_naming_it(dev: Evaluatio
     kind, message, _ = _failing_tenant_stack(outputs)
     assert kind == "MissingOutputError"
     assert "no project for tenant 'apps'" in message
+
+
+def test_tenant_stack_load_balancer_waits_for_its_router_interface_and_uses_the_routable_pool(tenant: Evaluation) -> None:
+    assert tenant.named("apps-router-if-front").urn in tenant.named("apps-lb-api").dependencies
+    pool = tenant.named("apps-subnet-pool")
+    assert pool.inputs["prefixes"] == ["172.31.10.0/24"]
+    assert pool.urn in tenant.named("apps-subnet-front").property_dependencies["subnetpoolId"]
+    assert tenant.named("apps-router").inputs["enableSnat"] is False

@@ -222,10 +222,12 @@ def _north_south(lines: list[str], p: _Plan) -> None:
            if t["type"].endswith(":PolicyTier0Gateway")}
     externals = [n for n in p.of(NETWORK) if (n.get("inputs") or {}).get("external")]
     for ext in externals:
-        for segment in (ext.get("inputs") or {}).get("segments") or []:
-            t0 = t0s.get(str(segment.get("physicalNetwork")))
-            if t0 is not None:
-                lines.append(f"  {_id(t0['urn'])} -> {_id(ext['urn'])} [label={_q(segment.get('networkType', ''))}];")
+        # The provider attributes travel in value_specs (components/openstack_platform.py).
+        specs = (ext.get("inputs") or {}).get("valueSpecs") or {}
+        t0 = t0s.get(str(specs.get("provider:physical_network")))
+        if t0 is not None:
+            lines.append(f"  {_id(t0['urn'])} -> {_id(ext['urn'])} "
+                         f"[label={_q(str(specs.get('provider:network_type', '')))}];")
     subnets = {s["urn"]: s for s in p.of(SUBNET)}
     interfaces = p.of(ROUTER_INTERFACE)
     for router in p.of(ROUTER):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -28,41 +29,105 @@ from typing import Any
 from tools.planfile import PlanError, load_plan, urn_type
 
 #: Inputs the providers cannot update in place: changing one replaces the resource (delete + create, or
-#: create + delete). Keyed by type token; "nsxt:*" applies to every NSX-T type; "*" means every input.
-#: Kept small on purpose: only the types this program creates or will create, and the inputs it sets.
-#: Sources (provider documentation, "Forces a new resource" / "Changing this creates a new ..."):
-#: - vSphere (terraform-provider-vsphere, Pulumi registry vsphere/api-docs): virtual_machine "changing any
-#:   option in clone after creation forces a new resource"; distributed_port_group
-#:   distributed_virtual_switch_uuid; compute_cluster_vm_anti_affinity_rule compute_cluster_id;
-#:   folder datacenter_id and type.
-#: - NSX-T (terraform-provider-nsxt): every policy resource's nsx_id (the object's id in the policy path).
-#: - OpenStack (terraform-provider-openstack, registry openstack/api-docs): compute flavor name/ram/vcpus/
-#:   disk/swap/ephemeral/is_public/rx_tx_factor/flavor_id ("Changing this creates a new flavor"; extra_specs
-#:   is updated in place); networking network region/segments/tenant_id/value_specs/availability_zone_hints;
-#:   subnet network_id/cidr/ip_version/prefix_length/subnetpool_id/ipv6 modes; secgroup rule: every
-#:   argument (the resource has no update); compute instance user_data/availability_zone/key_pair/
-#:   config_drive/scheduler_hints; identity project domain_id.
+#: create + delete). Keyed by type token; "*" means every input. One entry per type the program registers,
+#: each the provider's ForceNew arguments (camelCase as the Pulumi SDKs spell them), held by
+#: tests/test_plan_diff_facts.py against ../shared/reference/provider-forcenew.json, which was read from
+#: vmware/terraform-provider-nsxt v3.11.0, terraform-provider-openstack v3.4.0 (pulumi-openstack 5.5.x)
+#: and terraform-provider-vsphere v2.16.1. The types that file lacks are in `SOURCES_OUTSIDE_FACTS`.
 REPLACE_ON_CHANGE: Mapping[str, tuple[str, ...]] = {
-    "vsphere:index/virtualMachine:VirtualMachine": ("clone",),
+    "vsphere:index/virtualMachine:VirtualMachine": ("clone", "replaceTrigger"),
     "vsphere:index/distributedPortGroup:DistributedPortGroup": ("distributedVirtualSwitchUuid",),
     "vsphere:index/computeClusterVmAntiAffinityRule:ComputeClusterVmAntiAffinityRule": ("computeClusterId",),
     "vsphere:index/folder:Folder": ("datacenterId", "type"),
-    "nsxt:*": ("nsxId",),
+    "vsphere:index/resourcePool:ResourcePool": (),
+    "nsxt:index/computeManager:ComputeManager": (),
+    "nsxt:index/policyBgpNeighbor:PolicyBgpNeighbor": ("bgpPath", "nsxId"),
+    "nsxt:index/policyDhcpServer:PolicyDhcpServer": ("context", "nsxId"),
+    "nsxt:index/policyGatewayRedistributionConfig:PolicyGatewayRedistributionConfig": ("gatewayPath", "sitePath"),
+    "nsxt:index/policyMetadataProxy:PolicyMetadataProxy": ("nsxId",),
+    "nsxt:index/policyTier0Gateway:PolicyTier0Gateway": (
+        "haMode", "internalTransitSubnets", "nsxId", "transitSubnets",
+    ),
+    "nsxt:index/policyTier0GatewayHaVipConfig:PolicyTier0GatewayHaVipConfig": (),
+    "nsxt:index/policyTier0GatewayInterface:PolicyTier0GatewayInterface": (
+        "gatewayPath", "nsxId", "segmentPath", "sitePath", "type",
+    ),
+    "nsxt:index/policyVlanSegment:PolicyVlanSegment": ("context", "nsxId", "transportZonePath"),
     "openstack:compute/flavor:Flavor": (
-        "name", "ram", "vcpus", "disk", "swap", "ephemeral", "isPublic", "rxTxFactor", "flavorId", "region",
+        "disk", "ephemeral", "flavorId", "isPublic", "name", "ram", "region", "rxTxFactor", "swap", "vcpus",
+    ),
+    "openstack:compute/quotaSetV2:QuotaSetV2": ("projectId", "region"),
+    "openstack:firewall/groupV2:GroupV2": ("projectId", "region", "tenantId"),
+    "openstack:firewall/policyV2:PolicyV2": ("projectId", "region", "tenantId"),
+    "openstack:firewall/ruleV2:RuleV2": ("projectId", "region", "tenantId"),
+    "openstack:identity/project:Project": ("domainId", "isDomain", "parentId", "region"),
+    "openstack:identity/roleAssignment:RoleAssignment": (
+        "domainId", "groupId", "projectId", "region", "roleId", "userId",
+    ),
+    "openstack:loadbalancer/listener:Listener": ("loadbalancerId", "protocol", "protocolPort", "region", "tenantId"),
+    "openstack:loadbalancer/loadBalancer:LoadBalancer": (
+        "availabilityZone", "flavorId", "loadbalancerProvider", "region", "tenantId", "vipAddress",
+        "vipNetworkId", "vipPortId", "vipSubnetId",
+    ),
+    "openstack:loadbalancer/member:Member": (
+        "address", "poolId", "protocolPort", "region", "subnetId", "tenantId",
+    ),
+    "openstack:loadbalancer/monitor:Monitor": ("poolId", "region", "tenantId", "type"),
+    "openstack:loadbalancer/pool:Pool": ("listenerId", "loadbalancerId", "protocol", "region", "tenantId"),
+    "openstack:networking/addressScope:AddressScope": ("ipVersion", "projectId", "region"),
+    "openstack:networking/floatingIp:FloatingIp": (
+        "address", "dnsDomain", "dnsName", "pool", "region", "tenantId", "valueSpecs",
     ),
     "openstack:networking/network:Network": (
-        "segments", "tenantId", "valueSpecs", "availabilityZoneHints", "region",
+        "availabilityZoneHints", "region", "tenantId", "transparentVlan", "valueSpecs",
+    ),
+    "openstack:networking/port:Port": (
+        "deviceId", "deviceOwner", "macAddress", "networkId", "region", "tenantId", "valueSpecs",
+    ),
+    "openstack:networking/quotaV2:QuotaV2": ("projectId", "region"),
+    "openstack:networking/router:Router": (
+        "availabilityZoneHints", "distributed", "region", "tenantId", "valueSpecs",
+    ),
+    "openstack:networking/routerInterface:RouterInterface": ("portId", "region", "routerId", "subnetId"),
+    "openstack:networking/routerRoute:RouterRoute": ("destinationCidr", "nextHop", "region", "routerId"),
+    "openstack:networking/secGroup:SecGroup": ("deleteDefaultRules", "region", "tenantId"),
+    "openstack:networking/secGroupRule:SecGroupRule": (
+        "description", "direction", "ethertype", "portRangeMax", "portRangeMin", "protocol", "region",
+        "remoteAddressGroupId", "remoteGroupId", "remoteIpPrefix", "securityGroupId", "tenantId",
     ),
     "openstack:networking/subnet:Subnet": (
-        "networkId", "cidr", "ipVersion", "prefixLength", "subnetpoolId", "ipv6AddressMode", "ipv6RaMode",
-        "tenantId", "region",
+        "cidr", "ipVersion", "ipv6AddressMode", "ipv6RaMode", "networkId", "prefixLength", "region",
+        "subnetpoolId", "tenantId", "valueSpecs",
     ),
-    "openstack:networking/secGroupRule:SecGroupRule": ("*",),
-    "openstack:compute/instance:Instance": (
-        "userData", "availabilityZone", "keyPair", "configDrive", "schedulerHints",
+    "openstack:networking/subnetPool:SubnetPool": ("projectId", "region", "valueSpecs"),
+}
+
+#: Types the program registers that the provider-facts file does not list, with where their ForceNew
+#: arguments were read.
+SOURCES_OUTSIDE_FACTS: Mapping[str, str] = {
+    "nsxt:index/policyGatewayRedistributionConfig:PolicyGatewayRedistributionConfig": (
+        "vmware/terraform-provider-nsxt v3.11.0 nsxt/resource_nsxt_policy_gateway_redistribution_config.go: "
+        "site_path ForceNew; gateway_path getPolicyPathSchema(true, true, ...) (required, ForceNew)"
     ),
-    "openstack:identity/project:Project": ("domainId",),
+    "nsxt:index/policyMetadataProxy:PolicyMetadataProxy": (
+        "vmware/terraform-provider-nsxt v3.11.0 nsxt/resource_nsxt_policy_metadata_proxy.go: only nsx_id "
+        "(getNsxIDSchema, ForceNew in nsxt/policy_common.go)"
+    ),
+}
+
+#: Nested inputs that replace (`[]` stands for any list index) and, for an input listed above, the nested
+#: paths that do not: vSphere's clone block replaces on any change but clone.timeout and, since v2.16.0,
+#: clone.customize.networkInterfaces (CustomizeDiff in resource_vsphere_virtual_machine.go, v2.16.1).
+REPLACE_NESTED: Mapping[str, tuple[str, ...]] = {
+    "vsphere:index/virtualMachine:VirtualMachine": (
+        "networkInterfaces[].ovfMapping", "ovfDeploy.deploymentOption", "ovfDeploy.diskProvisioning",
+        "ovfDeploy.enableHiddenProperties", "ovfDeploy.ipAllocationPolicy", "ovfDeploy.ipProtocol",
+        "ovfDeploy.localOvfPath", "ovfDeploy.ovfNetworkMap", "ovfDeploy.remoteOvfUrl",
+    ),
+    "nsxt:index/policyTier0Gateway:PolicyTier0Gateway": ("intersiteConfig.transitSubnet", "vrfConfig.gatewayPath"),
+}
+REPLACE_EXCEPT: Mapping[str, tuple[str, ...]] = {
+    "vsphere:index/virtualMachine:VirtualMachine": ("clone.timeout", "clone.customize.networkInterfaces"),
 }
 
 #: Updated in place, but not quietly: what the update does to a running system.
@@ -150,19 +215,26 @@ def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
 
 
 def _under(path: str, rule: str) -> bool:
+    if "[]" in rule:
+        path = re.sub(r"\[\d+\]", "[]", path)
     return rule == "*" or path == rule or path.startswith((f"{rule}.", f"{rule}["))
 
 
 def replace_rules(typ: str) -> tuple[str, ...]:
-    package = typ.split(":", 1)[0]
-    return tuple(REPLACE_ON_CHANGE.get(typ, ())) + tuple(REPLACE_ON_CHANGE.get(f"{package}:*", ()))
+    return tuple(REPLACE_ON_CHANGE.get(typ, ())) + tuple(REPLACE_NESTED.get(typ, ()))
+
+
+def _replaces(typ: str, path: str) -> bool:
+    if any(_under(path, rule) for rule in REPLACE_EXCEPT.get(typ, ())):
+        return False
+    return any(_under(path, rule) for rule in replace_rules(typ))
 
 
 def input_changes(typ: str, before: Mapping[str, Any], after: Mapping[str, Any],
                   ignore_changes: Iterable[str] = ()) -> list[Change]:
     """Leaf-by-leaf differences of two input sets, each marked replacing / ignored / disruptive."""
     old, new = flatten(dict(before)), flatten(dict(after))
-    rules, ignored = replace_rules(typ), list(ignore_changes)
+    ignored = list(ignore_changes)
     disruptive = DISRUPTIVE_IN_PLACE.get(typ, {})
     changes = []
     for path in sorted(set(old) | set(new)):
@@ -173,7 +245,7 @@ def input_changes(typ: str, before: Mapping[str, Any], after: Mapping[str, Any],
         if any(_under(path, rule) for rule in ignored):
             change.ignored = True
             change.note = "ignored (ignoreChanges): not applied"
-        elif any(_under(path, rule) for rule in rules):
+        elif _replaces(typ, path):
             change.replaces = True
             change.note = "forces replacement"
         else:
@@ -265,9 +337,59 @@ def _update(old: Mapping[str, Any], new: Mapping[str, Any], action: str = "updat
         diff.action = "replace"
         if old.get("protect"):
             diff.warnings.append("protected: Pulumi refuses to replace it; unprotect it first or revert")
+        diff.warnings += _replacement_order(old, new)
     if not diff.changes and not diff.warnings and action == "update":
         return None
     return diff
+
+
+def _replacement_order(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """How the replacement runs. Pulumi creates the new object before deleting the old one unless
+    deleteBeforeReplace is set; with a fixed NSX id (`nsxId` set and unchanged) the new object would claim
+    the id the old one still holds, and the provider's create fails."""
+    nsx_id = (new.get("inputs") or {}).get("nsxId")
+    same_id = nsx_id not in (None, "", "<computed>") and nsx_id == (old.get("inputs") or {}).get("nsxId")
+    if new.get("deleteBeforeReplace"):
+        return ["replaced delete-first (deleteBeforeReplace): the old object and what hangs off it are "
+                "deleted before the new one is created; traffic through it stops until then"]
+    if same_id:
+        return [f"create-before-delete under the same fixed nsxId `{nsx_id}`: the new object collides with "
+                "the old one's id; set delete_before_replace=True or stop fixing the id"]
+    return []
+
+
+def _dependent_replacements(diffs: list[ResourceDiff], head: Mapping[str, Mapping[str, Any]]) -> list[ResourceDiff]:
+    """Resources Pulumi replaces because a resource they hang off is replaced delete-first.
+
+    Before deleting a deleteBeforeReplace resource, Pulumi deletes the dependents whose replace-on-change
+    input comes from it (their value is unknown until the new object exists); they are recreated after it.
+    Offline the replaced object's outputs (e.g. a fixed-id path) may look unchanged, so this is derived
+    from the graph: `propertyDependencies` of a ForceNew input pointing at a replaced resource, or the
+    resource option `replaceWith` naming it.
+    """
+    by_urn = {d.urn: d for d in diffs}
+    replaced = [d.urn for d in diffs if d.action == "replace" and (head.get(d.urn) or {}).get("deleteBeforeReplace")]
+    added: list[ResourceDiff] = []
+    while replaced:
+        urn = replaced.pop()
+        for res in head.values():
+            if res["urn"] in by_urn and by_urn[res["urn"]].action in {"replace", "create", "delete"}:
+                continue
+            inputs = sorted(k for k, deps in (res.get("propertyDependencies") or {}).items()
+                            if urn in deps and _replaces(res["type"], k))
+            declared = urn in (res.get("replaceWith") or [])
+            if not inputs and not declared:
+                continue
+            diff = by_urn.get(res["urn"]) or ResourceDiff("replace", res["type"], res["name"], res["urn"])
+            diff.action = "replace"
+            why = f"its input `{inputs[0]}` comes from it" if inputs else "declared with replace_with"
+            diff.warnings.append(f"replaced with `{head[urn]['name']}`: {why} (deleted before it, recreated after)")
+            if res["urn"] not in by_urn:
+                added.append(diff)
+                by_urn[res["urn"]] = diff
+            if res.get("deleteBeforeReplace"):
+                replaced.append(res["urn"])
+    return added
 
 
 def diff_plans(base: Mapping[str, Any], head: Mapping[str, Any]) -> PlanDiff:
@@ -331,6 +453,8 @@ def diff_plans(base: Mapping[str, Any], head: Mapping[str, Any]) -> PlanDiff:
             diff.warnings.append(f"renamed from `{was}` without an alias: destroy + create; add an alias "
                                  f"(`aliases=[pulumi.Alias(name=\"{was}\")]`)")
         out.append(diff)
+
+    out += _dependent_replacements(out, new)
 
     order = {"delete": 0, "replace": 1, "create": 2, "rename": 3, "update": 4, "ignored": 5}
     out.sort(key=lambda d: (order[d.action], d.type, d.name))

@@ -18,7 +18,7 @@ if str(ROOT) not in sys.path:
 
 from components import contract  # noqa: E402
 from components.settings import load_tenant_stack  # noqa: E402
-from components.stack_args import tenant_network  # noqa: E402
+from components.tenant_args import tenant_network  # noqa: E402
 from components.tenant_network import TenantNetworkStack  # noqa: E402
 
 settings, password = load_tenant_stack()

@@ -76,6 +76,11 @@ RESOURCES: dict[str, Any] = {
          "source_addresses", "password", "bfd_config", "tags", "allow_as_in", "graceful_restart_mode",
          "hold_down_time", "keep_alive_time", "maximum_hop_limit", "route_filterings"),
     ),
+    "PolicyGatewayRedistributionConfig": _resource(
+        "PolicyGatewayRedistributionConfig",
+        ("gateway_path", "bgp_enabled", "ospf_enabled", "rules", "site_path"),
+        outputs=("gateway_id", "locale_service_id"),
+    ),
     "PolicyDhcpServer": _resource(
         "PolicyDhcpServer",
         ("display_name", "description", "nsx_id", "edge_cluster_path", "lease_time", "server_addresses",
@@ -95,6 +100,7 @@ INPUT_TYPES: dict[str, type[InputType]] = {
                 "graceful_restart_stale_route_timer", "graceful_restart_timer", "route_aggregations", "tags")),
         _input("PolicyTier0GatewayRedistributionConfig", ("enabled", "ospf_enabled", "rules")),
         _input("PolicyTier0GatewayRedistributionConfigRule", ("name", "types", "bgp", "ospf", "route_map_path")),
+        _input("PolicyGatewayRedistributionConfigRule", ("name", "types", "bgp", "ospf", "route_map_path")),
         _input("PolicyTier0GatewayHaVipConfigConfig", ("enabled", "external_interface_paths", "vip_subnets")),
         _input("PolicyBgpNeighborBfdConfig", ("enabled", "interval", "multiple")),
     )
