@@ -97,6 +97,9 @@ type spec struct {
 	Version string `json:"version"`
 	Build   string `json:"build"`
 	CrashOn string `json:"crashOn"`
+	// TrickleOn answers the first call of this method with a 200 and then one byte a second, forever: a
+	// vCenter that stalls mid-run without ever letting a read time out.
+	TrickleOn string `json:"trickleOn"`
 	// DelayMs holds every SOAP answer back this long: a slow vCenter, so that two run concurrently.
 	DelayMs     int              `json:"delayMs"`
 	Datacenters []datacenterSpec `json:"datacenters"`
@@ -348,6 +351,44 @@ func delaying(d time.Duration, next http.Handler) http.Handler {
 	})
 }
 
+// trickling answers calls of the given method with a body that never ends: one space a second.
+func trickling(method string, next http.Handler) http.Handler {
+	if method == "" {
+		return next
+	}
+	marker := []byte("<" + method)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		if !bytes.Contains(body, marker) && !bytes.Contains(body, []byte(":"+method)) {
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			next.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+		w.WriteHeader(http.StatusOK)
+		flusher, _ := w.(http.Flusher)
+		ticker := time.NewTicker(time.Second)
+		defer ticker.Stop()
+		for {
+			if _, err := w.Write([]byte(" ")); err != nil {
+				return
+			}
+			if flusher != nil {
+				flusher.Flush()
+			}
+			select {
+			case <-r.Context().Done():
+				return
+			case <-ticker.C:
+			}
+		}
+	})
+}
+
 // crashing kills the process on the first SOAP call of the given method, before answering: the client
 // sees the connection drop mid-run, as when a vCenter goes down.
 func crashing(method string, next http.Handler) http.Handler {
@@ -428,7 +469,8 @@ func run(specPath string) error {
 	if err != nil {
 		return err
 	}
-	handler := delaying(time.Duration(s.DelayMs)*time.Millisecond, crashing(s.CrashOn, m.Service.ServeMux))
+	handler := delaying(time.Duration(s.DelayMs)*time.Millisecond,
+		crashing(s.CrashOn, trickling(s.TrickleOn, m.Service.ServeMux)))
 	server := &http.Server{Handler: handler}
 	go func() { _ = server.Serve(listener) }()
 	defer server.Close()

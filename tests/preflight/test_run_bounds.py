@@ -82,6 +82,22 @@ def test_trickling_endpoint_ends_within_the_timeout_with_a_report_of_what_was_ch
     assert re.search(r"FAIL\s+resource\s+reachable", outcome.out)
 
 
+def test_vcenter_trickling_mid_inventory_is_stopped_at_the_deadline_and_named_by_phase(
+    simulator_binary: Path, prod: config.Settings, run_preflight: Run, passing_pair: Pair
+) -> None:
+    # Login succeeds; the inventory read then gets a 200 whose body never ends.
+    with simulator.running({**simulator.resource_spec(prod), "trickleOn": "RetrievePropertiesEx"}) as res:
+        started = time.monotonic()
+        outcome = run_preflight(local(passing_pair[0]), local(res), "--timeout", "2")
+        elapsed = time.monotonic() - started
+    assert elapsed < 2 + 2, f"took {elapsed:.1f}s"
+    assert outcome.code == 1
+    [failure] = outcome.results(status="fail")
+    assert failure["detail"] == f"resource vCenter 127.0.0.1:{res.port} did not answer within the run's 2s timeout (inventory)"
+    assert f"resource vCenter 127.0.0.1:{res.port}: reading inventory" in outcome.err
+    assert {r["status"] for r in outcome.doc["results"] if r["vcenter"] == "management"} == {"pass"}
+
+
 def test_unreachable_vcenter_shows_each_check_it_could_not_run_as_skip(
     run_preflight: Run, passing_pair: Pair, prod: config.Settings
 ) -> None:
