@@ -18,7 +18,7 @@ settings, credentials = load()
 prefix = settings.name_prefix
 plan = stack_args.management_plan(settings)
 
-# --- providers: one per endpoint, credentials only as secrets ---------------------------------------
+# --- providers: one per endpoint, credentials only as secrets (OpenStack's comes after the plane) -----
 p = providers.build(settings, credentials)
 
 # --- Management pod (management vCenter) ------------------------------------------------------------
@@ -35,16 +35,21 @@ resource_pod = EdgeResourcePod(
     opts=pulumi.ResourceOptions(providers=[p.resource_vsphere, p.nsx]),
 )
 
-# --- VIO management plane: OMS + HA/compact roles; compute drivers on the resource pod's clusters -----
+# --- VIO: the Manager VM from its OVA, then VIO's Public API registers both vCenters and NSX and builds
+# the OpenStack deployment (the Manager creates and places the controllers itself) ------------------------
 plane = ManagementPlane(
     f"{prefix}-plane",
-    stack_args.management_plane(settings, plan, management_pod, resource_pod),
+    stack_args.management_plane(settings, credentials, plan, management_pod, resource_pod),
     opts=pulumi.ResourceOptions(provider=p.management_vsphere),
 )
 
 # --- OpenStack on VIO: external network on the Tier-0, flavors, projects; then each tenant's networks -
-# Every OpenStack call goes to the plane's API, so nothing here may start before the plane exists.
-after_plane = pulumi.ResourceOptions(provider=p.openstack, depends_on=[plane])
+# Readiness gate: the provider's auth_url is the deployment's public endpoint, known only once VIO reports
+# the deployment running; depends_on keeps the ordering explicit for every resource on it.
+openstack_provider = providers.openstack_provider(
+    settings, credentials, auth_url=plane.public_endpoint, depends_on=[plane]
+)
+after_plane = pulumi.ResourceOptions(provider=openstack_provider, depends_on=[plane])
 platform = OpenStackPlatform(
     f"{prefix}-os", stack_args.openstack_platform(settings), opts=after_plane
 )
@@ -91,10 +96,20 @@ contract.export_all(
         "tier0Path": resource_pod.tier0_path,
         "tier0Id": resource_pod.tier0_id,
         "dhcpServerPath": resource_pod.dhcp_server_path,
-        "vip": plane.vip,
+        "apiAccessNetworkId": management_pod.api_network_id,
+        "overlayTransportZoneId": resource_pod.overlay_transport_zone_id,
+        "vlanTransportZoneId": resource_pod.vlan_transport_zone_id,
+        "dhcpServerId": resource_pod.dhcp_server_id,
+        "metadataProxyPath": resource_pod.metadata_proxy_path,
+        "metadataProxyId": resource_pod.metadata_proxy_id,
+        "vioVersion": settings.vio.version,
+        "managerIp": plane.manager_ip,
+        "privateVip": plane.private_vip,
+        "publicVip": plane.public_vip,
         "publicEndpoint": plane.public_endpoint,
-        "omsIp": plane.oms_ip,
-        "nodeIps": plane.node_ips,
+        "endpoints": plane.endpoints,
+        "nodes": plane.nodes,
+        "services": plane.services,
         "ipPlan": plane.ip_plan,
         "externalNetworkId": platform.external_network_id,
         "externalNetworkName": platform.external_network_name,

@@ -1,91 +1,188 @@
-"""The VIO management plane: OMS plus the HA (or compact) set of plane VMs on the management network."""
+"""The VIO plane the way VIO 7 builds it: the Manager VM from VMware's OVA, then the Public API.
+
+We deploy exactly one VM, the VIO Manager (OVA `ovf_deploy` with its OVF properties, or a clone of a
+template made from it). Everything else is the Manager's job, driven through its Public API
+(developer.broadcom.com/xapis/vmware-integrated-openstack-api/7.0): the two vCenter registrations, the NSX
+backend (`nsxp`) and the OpenStack deployment (`POST /api/v2/clusters`), whose controllers the Manager
+creates, sizes and places itself. So there are no controller, database, load-balancer or compute-driver
+VMs here, and no DRS anti-affinity rules: VIO places its own controllers.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
+from typing import Any, Literal
 
 import pulumi
 import pulumi_vsphere as vsphere
 
 from components import ipplan
-
-
-@dataclass(frozen=True)
-class NodeSizeArgs:
-    cpus: int
-    memory_mb: int
-    disk_gb: int
+from components.vio_api import NsxBackend, OpenStackDeployment, VcenterRegistration, VioEndpoint
 
 
 @dataclass(frozen=True)
 class PlacementArgs:
-    """Where the plane's VMs land in the management vCenter (outputs of `ManagementPod`)."""
+    """Where the Manager lands and what the deployment is told (outputs of `ManagementPod`).
+
+    The `*_id`s place the Manager VM; the names (`datacenter`, `datastore`, `resource_pool`) are what the
+    `cluster.management_cluster` structure takes (names, not managed object IDs)."""
 
     datacenter_id: pulumi.Input[str]
-    cluster_id: pulumi.Input[str]
     datastore_id: pulumi.Input[str]
     resource_pool_id: pulumi.Input[str]
     folder_path: pulumi.Input[str]
     network_id: pulumi.Input[str]
+    datacenter: pulumi.Input[str]
+    datastore: pulumi.Input[str]
+    resource_pool: pulumi.Input[str]
+
+
+@dataclass(frozen=True)
+class VioNetworkArgs:
+    """One of VIO's two networks as `cluster.networks[]` takes it (`type` management or api)."""
+
+    port_group: pulumi.Input[str]
+    cidr: IPv4Network
+    gateway: IPv4Address
+    dns: Sequence[IPv4Address]
+    vio_range: ipplan.Range
+
+
+@dataclass(frozen=True)
+class ManagerArgs:
+    """The Manager VM. `source` `ova`: `ova` is the OVA's URL (http/https) or local path; `template`: the
+    template's name. `ovf_properties` maps what we set (address, netmask, gateway, dns, domain,
+    searchPath, ntp, password, and hostname when the OVA has such a property) to the OVA's property
+    keys; `ovf_network` is the OVA's network mapped to the management port group. `admin_password` is a
+    secret."""
+
+    source: Literal["ova", "template"]
+    admin_password: pulumi.Input[str]
+    ovf_properties: Mapping[str, str]
+    ova: str | None = None
+    template: str | None = None
+    cpus: int = 4
+    memory_mb: int = 16384
+    disks_gb: Sequence[int] = (40, 30)
+    allow_unverified_ova_url: bool = False
+    ovf_network: str = "VIO Management Server Network"
+
+
+@dataclass(frozen=True)
+class VcenterArgs:
+    """A vCenter as the Manager registers it (`vcenter`). `password` plaintext secret: the provider
+    base64-encodes it, as the API requires."""
+
+    server: str
+    username: str
+    password: pulumi.Input[str]
+    insecure: bool = False
+
+
+@dataclass(frozen=True)
+class ComputeClusterArgs:
+    """A compute cluster of the deployment (`openstack_info.compute.compute_clusters[]`)."""
+
+    dvs_moid: pulumi.Input[str]
+    availability_zone: str = "nova"
+    datastore_regex: str = ".*"
+
+
+@dataclass(frozen=True)
+class NsxBackendArgs:
+    """The `nsx_backend` structure: ids/names from the NSX side (not policy paths). Passwords plaintext
+    secrets: the provider base64-encodes them."""
+
+    managers: str
+    username: str
+    password: pulumi.Input[str]
+    insecure: bool
+    overlay_tz: pulumi.Input[str]
+    vlan_tz: pulumi.Input[str]
+    tier0: pulumi.Input[str]
+    dhcp_profile: pulumi.Input[str]
+    metadata_proxy: pulumi.Input[str]
+    metadata_proxy_secret: pulumi.Input[str]
+
+
+@dataclass(frozen=True)
+class ApiArgs:
+    """How the provider reaches the Manager's Public API (host: the Manager's planned address)."""
+
+    username: str = "admin"
+    port: int = 443
+    insecure: bool = False
+    ca_bundle: str | None = None
+    timeout: float = 30.0
 
 
 @dataclass(frozen=True)
 class ManagementPlaneArgs:
-    """The plane to deploy.
+    """The Manager and the OpenStack deployment it builds.
 
-    `nodes` is the resolved plan from `ipplan.allocate` (role, stable key, address): one VM each.
-    `compute_clusters` maps each compute driver's key (the resource cluster name) to the cluster's
-    managed object ID in the resource vCenter; each driver VM is told its cluster through guestinfo,
-    so the driver depends on the resource pod's outputs.
-    `sizes` gives every role present in `nodes` a size. `anti_affinity` (default on) keeps the replicas of
-    each role in `ipplan.SPREAD_ROLES` on different hosts with one DRS rule per role; `protect_stateful`
-    (default on) protects the OMS and database VMs from deletion.
-    `nsx_plugin` is what VIO's NSX-T policy plugin must be told when OMS deploys OpenStack, keyed by the
-    plugin's `[nsx_p]` option names (`nsx_api_managers`, `default_overlay_tz`, `default_vlan_tz`,
-    `default_tier0_router`, `edge_cluster`, `dhcp_profile`); handed to the OMS as guestinfo.
+    `plan` is `ipplan.make_plan`'s result (Manager address, VIPs, VIO ranges, controllers). In `ha` the
+    deployment is `ha_enabled` with `plan.controllers` (3-10) controllers and every service must keep at
+    least `min_ready_replicas` (2) ready replicas; `compact` is one controller without HA.
+    `compute_clusters` is keyed by cluster name: removing one changes the body's list, never a name.
     """
 
-    topology: str
-    nodes: Sequence[ipplan.Node]
-    vip: IPv4Address
+    plan: ipplan.Plan
+    deployment_name: str
     public_hostname: str
-    network: IPv4Network
-    gateway: IPv4Address
-    dns_servers: Sequence[IPv4Address]
+    management_network: VioNetworkArgs
+    api_network: VioNetworkArgs
     ntp_servers: Sequence[str]
     domain: str
-    oms_template: str
-    node_template: str
-    sizes: Mapping[str, NodeSizeArgs]
+    manager: ManagerArgs
     placement: PlacementArgs
-    compute_clusters: Mapping[str, pulumi.Input[str]]
-    resource_vcenter: str
-    vm_name_prefix: str = "vio"
-    anti_affinity: bool = True
-    protect_stateful: bool = True
-    extra_guestinfo: Mapping[str, str] = field(default_factory=dict)
-    nsx_plugin: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    management_vcenter: VcenterArgs
+    resource_vcenter: VcenterArgs
+    compute_clusters: Mapping[str, ComputeClusterArgs]
+    default_availability_zone: str
+    nsx: NsxBackendArgs
+    openstack_admin_user: str
+    openstack_admin_password: pulumi.Input[str]
+    openstack_admin_domain: str = "Default"
+    api: ApiArgs = field(default_factory=ApiArgs)
+    deploy_timeout: float = 7200.0
+    poll_interval: float = 10.0
+    delete_on_destroy: bool = False
+    protect: bool = True
 
 
-#: Fields vCenter rewrites after a clone, or that change when a template is rebuilt. Diffing them would
-#: replace (and so reboot or rebuild) a running plane VM on every `up`.
-VM_IGNORE_CHANGES = ["clone", "ept_rvi_mode", "hv_mode", "guest_id"]
+#: Fields vCenter rewrites after deploy, or that change when the OVA/template is rebuilt: diffing them
+#: would replace (rebuild) the running Manager on every `up`. `ovf_deploy`/`clone` are only read at create
+#: (pulumi-facts: "Rebuilding the template changes clone.template_uuid and forces replacement"); vApp
+#: properties are consumed at first boot and the guest may rewrite them.
+VM_IGNORE_CHANGES = ["clone", "ovf_deploy", "vapp", "ept_rvi_mode", "hv_mode", "guest_id"]
+
+#: Every service keeps this many ready replicas in `ha` (no single point of failure).
+HA_MIN_READY_REPLICAS = 2
 
 
 class ManagementPlane(pulumi.ComponentResource):
-    """OMS and the plane VMs, with one anti-affinity rule per replicated role.
+    """The Manager VM, its vCenter registrations, the NSX backend and the OpenStack deployment.
 
-    Children: `{name}-{role}-{key}` per VM (`{name}-oms` for the OMS), `{name}-anti-affinity-{role}`.
+    Children: `{name}-manager` (VM, management vCenter's provider), `{name}-vcenter-management`,
+    `{name}-vcenter-resource`, `{name}-nsx`, `{name}-deployment` (dynamic resources: the Public API).
+    Outputs: `endpoints`, `nodes` (by role, from the status) and `services` of the deployment, and
+    `public_endpoint`, the Keystone URL built from the deployment's reported endpoints: it resolves only
+    once the deployment is running, which is the readiness gate for every OpenStack resource.
     """
 
-    vip: pulumi.Output[str]
+    manager_ip: pulumi.Output[str]
+    private_vip: pulumi.Output[str]
+    public_vip: pulumi.Output[str]
     public_endpoint: pulumi.Output[str]
-    oms_ip: pulumi.Output[str]
-    node_ips: pulumi.Output[dict[str, list[str]]]
+    endpoints: pulumi.Output[dict[str, Any]]
+    nodes: pulumi.Output[dict[str, list[str]]]
+    services: pulumi.Output[list[dict[str, Any]]]
+    status: pulumi.Output[str]
     ip_plan: pulumi.Output[list[dict[str, str]]]
-    vm_ids: dict[str, pulumi.Output[str]]
+    manager_vm_id: pulumi.Output[str]
+    deployment: OpenStackDeployment
 
     def __init__(
         self, name: str, args: ManagementPlaneArgs, opts: pulumi.ResourceOptions | None = None
@@ -95,148 +192,277 @@ class ManagementPlane(pulumi.ComponentResource):
         if provider is None:
             raise ValueError(f"ManagementPlane {name!r}: pass the management vCenter's provider in opts")
         _check(args)
-        invoke = pulumi.InvokeOutputOptions(provider=provider, parent=self)
-        templates = {
-            "oms": vsphere.get_virtual_machine_output(
-                name=args.oms_template, datacenter_id=args.placement.datacenter_id, opts=invoke
-            ),
-            "node": vsphere.get_virtual_machine_output(
-                name=args.node_template, datacenter_id=args.placement.datacenter_id, opts=invoke
-            ),
+        plan = args.plan
+
+        manager = self._manager(name, args, provider)
+        self.manager_vm_id = manager.id
+
+        endpoint = VioEndpoint(
+            host=str(plan.manager_ip),
+            username=args.api.username,
+            password=pulumi.Output.secret(args.manager.admin_password),
+            port=args.api.port,
+            insecure=args.api.insecure,
+            ca_bundle=args.api.ca_bundle,
+            timeout=args.api.timeout,
+        )
+        # Dynamic resources are served by the `pulumi-python` package's default provider: no explicit
+        # provider exists for them (pulumi-facts.md, "Dynamic providers"), and the vSphere provider this
+        # component got is not inherited (children inherit a parent's provider only for its own package).
+        def api_opts(*depends_on: pulumi.Resource, protect: bool = False) -> pulumi.ResourceOptions:
+            return pulumi.ResourceOptions(
+                parent=self, depends_on=list(depends_on), protect=protect,
+                additional_secret_outputs=["body"],
+            )
+
+        registrations = {
+            role: VcenterRegistration(
+                f"{name}-vcenter-{role}",
+                endpoint=endpoint,
+                body={
+                    # Data structure `vcenter`: hostname, insecure, is_management required; name optional.
+                    "name": vc.server,
+                    "hostname": vc.server,
+                    "username": vc.username,
+                    "password": pulumi.Output.secret(vc.password),
+                    "insecure": vc.insecure,
+                    "is_management": role == "management",
+                },
+                opts=api_opts(manager),
+            )
+            for role, vc in (("management", args.management_vcenter), ("resource", args.resource_vcenter))
         }
 
-        self.vm_ids = {}
-        members: dict[str, list[pulumi.Output[str]]] = {}
-        for node in args.nodes:
-            template = templates["oms" if node.role == "oms" else "node"]
-            vm = self._vm(name, node, template, args, provider)
-            self.vm_ids[node.slug] = vm.id
-            members.setdefault(node.role, []).append(vm.id)
+        nsx = args.nsx
+        # Data structure `nsx_backend` (shared by nsxt and nsxp): every field below is documented Required
+        # except native_dhcp_metadata; ids as the Manager's NSX validation lists them, not policy paths.
+        # The deployment embeds the same structure (`neutron.nsx`); NsxBackend registers the NSX Manager
+        # from it and checks every id it names against the Manager's validation read.
+        nsx_body: dict[str, Any] = {
+            "nsx_api_managers": nsx.managers,
+            "nsx_api_user": nsx.username,
+            "nsx_api_password": pulumi.Output.secret(nsx.password),
+            "insecure": nsx.insecure,
+            "default_overlay_tz": nsx.overlay_tz,
+            "default_vlan_tz": nsx.vlan_tz,
+            "default_tier0_router": nsx.tier0,
+            "dhcp_profile": nsx.dhcp_profile,
+            "metadata_proxy": nsx.metadata_proxy,
+            "metadata_proxy_shared_secret": pulumi.Output.secret(nsx.metadata_proxy_secret),
+            "native_dhcp_metadata": True,
+        }
+        backend = NsxBackend(f"{name}-nsx", endpoint=endpoint, body=nsx_body, opts=api_opts(manager))
 
-        if args.anti_affinity:
-            for role in ipplan.SPREAD_ROLES:
-                if len(members.get(role, [])) > 1:
-                    vsphere.ComputeClusterVmAntiAffinityRule(
-                        f"{name}-anti-affinity-{role}",
-                        name=f"{args.vm_name_prefix}-{role}-anti-affinity",
-                        compute_cluster_id=args.placement.cluster_id,
-                        virtual_machine_ids=members[role],
-                        mandatory=True,
-                        opts=pulumi.ResourceOptions(parent=self, provider=provider),
-                    )
-
-        self.vip = pulumi.Output.from_input(str(args.vip))
-        self.public_endpoint = pulumi.Output.from_input(f"https://{args.public_hostname}:5000/v3")
-        self.oms_ip = pulumi.Output.from_input(next(str(n.address) for n in args.nodes if n.role == "oms"))
-        self.node_ips = pulumi.Output.from_input(ipplan.by_role(args.nodes))
-        self.ip_plan = pulumi.Output.from_input(
-            [
-                {"name": n.vm_name(args.vm_name_prefix), "role": n.role, "key": n.key, "ip": str(n.address)}
-                for n in args.nodes
-            ]
-            + [{"name": f"{args.vm_name_prefix}-vip", "role": "vip", "key": "public", "ip": str(args.vip)}]
+        ha = plan.topology == "ha"
+        self.deployment = OpenStackDeployment(
+            f"{name}-deployment",
+            endpoint=endpoint,
+            body=_cluster_body(args, ha, nsx_body, registrations["resource"].registration_name),
+            controllers=plan.controllers,
+            min_ready_replicas=HA_MIN_READY_REPLICAS if ha else 1,
+            deploy_timeout=args.deploy_timeout,
+            poll_interval=args.poll_interval,
+            delete_on_destroy=args.delete_on_destroy,
+            # Registrations first: the Manager validates the cluster body against them.
+            opts=api_opts(*registrations.values(), backend, protect=args.protect),
         )
+
+        self.manager_ip = pulumi.Output.from_input(str(plan.manager_ip))
+        self.private_vip = pulumi.Output.from_input(str(plan.private_vip))
+        self.public_vip = pulumi.Output.from_input(str(plan.public_vip))
+        self.status = self.deployment.status
+        self.endpoints = self.deployment.endpoints
+        self.services = self.deployment.services
+        self.nodes = self.deployment.nodes.apply(lambda nodes: ipplan.by_role(plan, nodes))
+        self.public_endpoint = pulumi.Output.all(self.deployment.status, self.deployment.endpoints).apply(
+            lambda se: keystone_url(se[0], se[1], name)
+        )
+        self.ip_plan = pulumi.Output.from_input(plan.entries())
         self.register_outputs(
             {
-                "vip": self.vip,
+                "managerIp": self.manager_ip,
+                "privateVip": self.private_vip,
+                "publicVip": self.public_vip,
                 "publicEndpoint": self.public_endpoint,
-                "omsIp": self.oms_ip,
-                "nodeIps": self.node_ips,
+                "endpoints": self.endpoints,
+                "nodes": self.nodes,
+                "services": self.services,
+                "status": self.status,
                 "ipPlan": self.ip_plan,
-                "vmIds": self.vm_ids,
+                "managerVmId": self.manager_vm_id,
             }
         )
 
-    def _vm(
-        self,
-        name: str,
-        node: ipplan.Node,
-        template: pulumi.Output[vsphere.GetVirtualMachineResult],
-        args: ManagementPlaneArgs,
-        provider: pulumi.ProviderResource,
+    def _manager(
+        self, name: str, args: ManagementPlaneArgs, provider: pulumi.ProviderResource
     ) -> vsphere.VirtualMachine:
-        size = args.sizes[node.role]
-        hostname = node.vm_name(args.vm_name_prefix)
-        guestinfo = {
-            "guestinfo.vio.role": node.role,
-            "guestinfo.vio.vip": str(args.vip),
-            "guestinfo.vio.ntp": ",".join(args.ntp_servers),
-            **args.extra_guestinfo,
+        m, net, plan = args.manager, args.management_network, args.plan
+        keys = m.ovf_properties
+        properties: dict[str, pulumi.Input[str]] = {
+            keys["address"]: str(plan.manager_ip),
+            keys["netmask"]: str(net.cidr.netmask),
+            keys["gateway"]: str(net.gateway),
+            keys["dns"]: ",".join(str(d) for d in net.dns),
+            keys["domain"]: args.domain,
+            keys["searchPath"]: args.domain,
+            keys["ntp"]: ",".join(args.ntp_servers),
+            keys["password"]: pulumi.Output.secret(m.admin_password),
         }
-        extra: dict[str, pulumi.Input[str]] = dict(guestinfo)
-        if node.role == "oms":
-            for option, value in sorted(args.nsx_plugin.items()):
-                extra[f"guestinfo.vio.nsxp.{option}"] = value
-        if node.role == "compute-driver":
-            extra["guestinfo.vio.compute_cluster_moref"] = args.compute_clusters[node.key]
-            extra["guestinfo.vio.resource_vcenter"] = args.resource_vcenter
-        stateful = args.protect_stateful and node.role in ipplan.STATEFUL_ROLES
+        if "hostname" in keys:
+            properties[keys["hostname"]] = f"{plan.manager_name}.{args.domain}"
+        source: dict[str, Any] = {}
+        if m.source == "ova":
+            assert m.ova is not None
+            remote = m.ova.startswith(("http://", "https://"))
+            # terraform-provider-vsphere docs/resources/virtual_machine.md, "Deploying Virtual Machines from
+            # OVF/OVA": remote_ovf_url or local_ovf_path, ovf_network_map (OVF network name -> network id),
+            # vApp properties overwrite the OVA's own; `datacenter_id` is "Required only when deploying an
+            # OVF/OVA template"; no disk blocks: the OVA brings its disks (40 + 30 GB for the VIO Manager).
+            source["ovf_deploy"] = vsphere.VirtualMachineOvfDeployArgs(
+                remote_ovf_url=m.ova if remote else None,
+                local_ovf_path=None if remote else m.ova,
+                allow_unverified_ssl_cert=m.allow_unverified_ova_url if remote else None,
+                disk_provisioning="thin",
+                ip_protocol="IPV4",
+                ip_allocation_policy="STATIC_MANUAL",
+                ovf_network_map={m.ovf_network: args.placement.network_id},
+            )
+            source["datacenter_id"] = args.placement.datacenter_id
+        else:
+            assert m.template is not None
+            template = vsphere.get_virtual_machine_output(
+                name=m.template,
+                datacenter_id=args.placement.datacenter_id,
+                opts=pulumi.InvokeOutputOptions(provider=provider, parent=self),
+            )
+            # A clone of a template made from the OVA keeps its vApp properties: set them like an OVA
+            # deploy (guest customization would fight the appliance's own network setup).
+            source["clone"] = vsphere.VirtualMachineCloneArgs(template_uuid=template.id)
+            source["guest_id"] = template.guest_id
+            # A clone declares its disks (at least the template's sizes): the Manager's 40 + 30 GB.
+            source["disks"] = [
+                vsphere.VirtualMachineDiskArgs(label=f"disk{i}", size=size, unit_number=i, thin_provisioned=True)
+                for i, size in enumerate(m.disks_gb)
+            ]
         return vsphere.VirtualMachine(
-            f"{name}-{node.slug}",
-            name=hostname,
+            f"{name}-manager",
+            name=plan.manager_name,
             resource_pool_id=args.placement.resource_pool_id,
             datastore_id=args.placement.datastore_id,
             folder=args.placement.folder_path,
-            num_cpus=size.cpus,
-            memory=size.memory_mb,
-            guest_id=template.guest_id,
-            scsi_type=template.scsi_type,
-            firmware=template.firmware,
-            network_interfaces=[
-                vsphere.VirtualMachineNetworkInterfaceArgs(
-                    network_id=args.placement.network_id,
-                    adapter_type=template.network_interface_types[0],
-                )
-            ],
-            disks=[
-                vsphere.VirtualMachineDiskArgs(
-                    label="disk0", size=size.disk_gb, thin_provisioned=False
-                )
-            ],
-            extra_config=extra,
-            clone=vsphere.VirtualMachineCloneArgs(
-                template_uuid=template.id,
-                customize=vsphere.VirtualMachineCloneCustomizeArgs(
-                    linux_options=vsphere.VirtualMachineCloneCustomizeLinuxOptionsArgs(
-                        host_name=hostname, domain=args.domain
-                    ),
-                    network_interfaces=[
-                        vsphere.VirtualMachineCloneCustomizeNetworkInterfaceArgs(
-                            ipv4_address=str(node.address),
-                            ipv4_netmask=args.network.prefixlen,
-                        )
-                    ],
-                    ipv4_gateway=str(args.gateway),
-                    dns_server_lists=[str(d) for d in args.dns_servers],
-                    dns_suffix_lists=[args.domain],
-                ),
-            ),
+            num_cpus=m.cpus,
+            memory=m.memory_mb,
+            network_interfaces=[vsphere.VirtualMachineNetworkInterfaceArgs(network_id=args.placement.network_id)],
+            vapp=vsphere.VirtualMachineVappArgs(properties=properties),
+            # The appliance reports its address through VMware Tools once its own network is up.
+            wait_for_guest_net_timeout=15,
+            **source,
             opts=pulumi.ResourceOptions(
                 parent=self,
                 provider=provider,
-                protect=stateful,
+                protect=args.protect,
                 ignore_changes=VM_IGNORE_CHANGES,
             ),
         )
 
 
+def _network(kind: str, net: VioNetworkArgs) -> dict[str, Any]:
+    # Data structure `network`: type, name, ip_ranges[{begin_ip, end_ip}], netmask, gateway, dns[].
+    return {
+        "type": kind,
+        "name": net.port_group,
+        "ip_ranges": [{"begin_ip": str(net.vio_range.start), "end_ip": str(net.vio_range.end)}],
+        "netmask": str(net.cidr.netmask),
+        "gateway": str(net.gateway),
+        "dns": [str(d) for d in net.dns],
+    }
+
+
+def _cluster_body(
+    args: ManagementPlaneArgs, ha: bool, nsx_body: Mapping[str, Any], resource_vcenter: pulumi.Input[str]
+) -> dict[str, Any]:
+    """The `cluster` data structure (POST /api/v2/clusters), developer.broadcom.com/xapis/
+    vmware-integrated-openstack-api/7.0/data-structures/cluster. Compute clusters sorted by name so the
+    body does not depend on config order."""
+    plan, place = args.plan, args.placement
+    return {
+        "name": args.deployment_name,
+        "ha_enabled": ha,
+        "ip_access_enabled": False,
+        "endpoints": {
+            "hostname": args.public_hostname,
+            "private_vip": str(plan.private_vip),
+            "public_vip": str(plan.public_vip),
+        },
+        "management_cluster": {
+            "datacenter": place.datacenter,
+            "datastore": place.datastore,
+            "resourcepool": place.resource_pool,
+        },
+        "networks": [
+            _network("management", args.management_network),
+            _network("api", args.api_network),
+        ],
+        "openstack_info": {
+            "compute": {
+                "compute_clusters": [
+                    {
+                        "cluster_name": cluster,
+                        # The registration's name in the Manager (VcenterRegistration.registration_name).
+                        "vcenter_name": resource_vcenter,
+                        "datastore_regex": cc.datastore_regex,
+                        "dvs_moid": cc.dvs_moid,
+                        "availability_zone_name": cc.availability_zone,
+                    }
+                    for cluster, cc in sorted(args.compute_clusters.items())
+                ],
+                "default_availability_zone_name": args.default_availability_zone,
+                # Documented Required booleans of `compute`: no PCI passthrough, no tenant vDCs.
+                "passthrough": False,
+                "tenant_vdc": False,
+            },
+            "identity": {
+                "admin_domain_name": args.openstack_admin_domain,
+                "admin_user": args.openstack_admin_user,
+                "admin_password": pulumi.Output.secret(args.openstack_admin_password),
+            },
+            "neutron": {"neutron_backend": "nsxp", "nsx": dict(nsx_body)},
+        },
+    }
+
+
+def keystone_url(status: str | None, endpoints: Mapping[str, Any] | None, name: str = "deployment") -> str:
+    """Keystone v3 on the deployment's public hostname, from the status VIO reports. Fails while the
+    deployment is not `running`, so nothing built on the URL can start early."""
+    if status != "running" or not endpoints or not endpoints.get("hostname"):
+        raise pulumi.RunError(
+            f"{name}: the OpenStack deployment reports status {status!r}, endpoints {endpoints!r}; "
+            "OpenStack resources wait for status 'running' with a public hostname"
+        )
+    return f"https://{endpoints['hostname']}:5000/v3"
+
+
 def _check(args: ManagementPlaneArgs) -> None:
     """Early, readable failures for programmatic callers (the stack's config is validated already)."""
-    roles = {n.role for n in args.nodes}
-    missing = sorted(roles - set(args.sizes))
-    if missing:
-        raise ValueError(f"ManagementPlaneArgs.sizes: no size for role(s) {missing}")
-    drivers = {n.key for n in args.nodes if n.role == "compute-driver"}
-    unknown = sorted(drivers - set(args.compute_clusters))
-    if unknown:
+    plan = args.plan
+    for label, net, addresses in (
+        ("management_network", args.management_network, {"manager": plan.manager_ip, "private VIP": plan.private_vip}),
+        ("api_network", args.api_network, {"public VIP": plan.public_vip}),
+    ):
+        for what, ip in {**addresses, "range start": net.vio_range.start, "range end": net.vio_range.end}.items():
+            if ip not in net.cidr:
+                raise ValueError(f"ManagementPlaneArgs.{label}: {what} {ip} is outside {net.cidr}")
+    m = args.manager
+    if (m.source == "ova") != (m.ova is not None) or (m.source == "template") != (m.template is not None):
         raise ValueError(
-            f"ManagementPlaneArgs.compute_clusters: no cluster ID for compute driver(s) {unknown}"
+            f"ManagementPlaneArgs.manager: source {m.source!r} needs exactly "
+            f"{'ova' if m.source == 'ova' else 'template'} (ova={m.ova!r}, template={m.template!r})"
         )
-    for node in args.nodes:
-        if node.address not in args.network:
-            raise ValueError(f"node {node.slug}: {node.address} is outside {args.network}")
-    if sum(1 for n in args.nodes if n.role == "oms") != 1:
-        raise ValueError("ManagementPlaneArgs.nodes: exactly one OMS node is required")
-    slugs = [n.slug for n in args.nodes]
-    if len(slugs) != len(set(slugs)):
-        raise ValueError(f"ManagementPlaneArgs.nodes: duplicate node {sorted(slugs)}")
+    missing = sorted(set(_OVF_KEYS) - set(m.ovf_properties))
+    if missing:
+        raise ValueError(f"ManagementPlaneArgs.manager.ovf_properties: no property key for {missing}")
+    if not args.compute_clusters:
+        raise ValueError("ManagementPlaneArgs.compute_clusters: at least one compute cluster is required")
+
+
+_OVF_KEYS = ("address", "netmask", "gateway", "dns", "domain", "searchPath", "ntp", "password")

@@ -1,4 +1,4 @@
-"""The Management pod on its own vCenter Server: where OMS and the VIO management plane run."""
+"""The Management pod on its own vCenter Server: where the VIO Manager and its controllers run."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ class ManagementPodArgs:
 
     Looked up (must exist): `datacenter`, `cluster`, `datastore`, `distributed_switch`.
     Created: the VM folder `folder` (default `vio`), the resource pool `resource_pool` (default `vio-plane`)
-    under the cluster's root pool, and the management port group unless `network.existing`.
+    under the cluster's root pool, the management port group unless `network.existing`, and VIO's API
+    access port group `api_network` (when given) unless it is `existing`.
     """
 
     datacenter: str
@@ -37,12 +38,14 @@ class ManagementPodArgs:
     network: ManagementNetworkArgs
     folder: str = "vio"
     resource_pool: str = "vio-plane"
+    api_network: ManagementNetworkArgs | None = None
 
 
 class ManagementPod(pulumi.ComponentResource):
     """Datacenter, cluster, datastore and switch lookups, plus the VIO folder, pool and network.
 
-    Children: `{name}-folder`, `{name}-pool`, `{name}-network` (only when the port group is created).
+    Children: `{name}-folder`, `{name}-pool`, `{name}-network` and `{name}-api-network` (only when the
+    port group is created).
     Every lookup and resource uses the `provider` given in `opts`: the management vCenter's.
     """
 
@@ -53,6 +56,12 @@ class ManagementPod(pulumi.ComponentResource):
     folder_path: pulumi.Output[str]
     resource_pool_id: pulumi.Output[str]
     network_id: pulumi.Output[str]
+    api_network_id: pulumi.Output[str | None]
+    datacenter_name: pulumi.Output[str]
+    datastore_name: pulumi.Output[str]
+    resource_pool_name: pulumi.Output[str]
+    network_name: pulumi.Output[str]
+    api_network_name: pulumi.Output[str | None]
 
     def __init__(
         self, name: str, args: ManagementPodArgs, opts: pulumi.ResourceOptions | None = None
@@ -70,9 +79,8 @@ class ManagementPod(pulumi.ComponentResource):
             name=args.cluster, datacenter_id=datacenter.id, opts=invoke
         )
         self.cluster_id = cluster.id
-        self.datastore_id = vsphere.get_datastore_output(
-            name=args.datastore, datacenter_id=datacenter.id, opts=invoke
-        ).id
+        datastore = vsphere.get_datastore_output(name=args.datastore, datacenter_id=datacenter.id, opts=invoke)
+        self.datastore_id = datastore.id
         self.distributed_switch_id = vsphere.get_distributed_virtual_switch_output(
             name=args.distributed_switch, datacenter_id=datacenter.id, opts=invoke
         ).id
@@ -93,22 +101,33 @@ class ManagementPod(pulumi.ComponentResource):
         )
         self.resource_pool_id = pool.id
 
-        if args.network.existing:
-            self.network_id = vsphere.get_network_output(
-                name=args.network.port_group,
-                datacenter_id=datacenter.id,
+        self.datacenter_name = datacenter.name
+        self.datastore_name = datastore.name
+        self.resource_pool_name = pool.name
+
+        def port_group(key: str, net: ManagementNetworkArgs) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
+            if net.existing:
+                found = vsphere.get_network_output(
+                    name=net.port_group,
+                    datacenter_id=datacenter.id,
+                    distributed_virtual_switch_uuid=self.distributed_switch_id,
+                    opts=invoke,
+                )
+                return found.id, found.name
+            created = vsphere.DistributedPortGroup(
+                f"{name}-{key}",
+                name=net.port_group,
                 distributed_virtual_switch_uuid=self.distributed_switch_id,
-                opts=invoke,
-            ).id
-        else:
-            port_group = vsphere.DistributedPortGroup(
-                f"{name}-network",
-                name=args.network.port_group,
-                distributed_virtual_switch_uuid=self.distributed_switch_id,
-                vlan_id=args.network.vlan_id,
+                vlan_id=net.vlan_id,
                 opts=child,
             )
-            self.network_id = port_group.id
+            return created.id, created.name
+
+        self.network_id, self.network_name = port_group("network", args.network)
+        if args.api_network is not None:
+            self.api_network_id, self.api_network_name = port_group("api-network", args.api_network)
+        else:
+            self.api_network_id = self.api_network_name = pulumi.Output.from_input(None)
 
         self.register_outputs(
             {
@@ -119,5 +138,9 @@ class ManagementPod(pulumi.ComponentResource):
                 "folderPath": self.folder_path,
                 "resourcePoolId": self.resource_pool_id,
                 "networkId": self.network_id,
+                "apiNetworkId": self.api_network_id,
+                "datacenterName": self.datacenter_name,
+                "datastoreName": self.datastore_name,
+                "resourcePoolName": self.resource_pool_name,
             }
         )

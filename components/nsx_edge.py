@@ -1,8 +1,10 @@
-"""NSX-T for the Edge/Resource pod: compute manager, transport zones, edge cluster, Tier-0 with BGP, DHCP.
+"""NSX-T for the Edge/Resource pod: compute manager, transport zones, edge cluster, Tier-0 with BGP, DHCP,
+and the metadata proxy.
 
-Everything VIO's NSX policy plugin must be told (default overlay transport zone, VLAN transport zone,
-Tier-0, edge cluster, DHCP profile) is an output here, so the plane and the OpenStack side consume paths
-produced by this component instead of repeating display names from config.
+Everything VIO's NSX backend must be told (default overlay transport zone, VLAN transport zone, Tier-0,
+DHCP profile, metadata proxy) is an output here, both as policy paths and as the ids VIO's `nsx_backend`
+takes (it names objects by id, as its `nsx_validation` read lists them, not by policy path), so the plane
+consumes values produced by this component instead of repeating display names from config.
 """
 
 from __future__ import annotations
@@ -58,6 +60,17 @@ class ComputeManagerArgs:
 
 
 @dataclass(frozen=True)
+class MetadataProxyArgs:
+    """The NSX metadata proxy VIO's NSX backend requires (`nsx_backend.metadata_proxy`): it forwards
+    instances' metadata requests to `server_address` (Nova's metadata API on the private VIP) signed with
+    `secret` (a Pulumi secret; the same value goes to VIO as `metadata_proxy_shared_secret`)."""
+
+    name: str
+    server_address: str
+    secret: pulumi.Input[str]
+
+
+@dataclass(frozen=True)
 class NsxEdgeArgs:
     """NSX objects of the Edge/Resource pod.
 
@@ -81,6 +94,7 @@ class NsxEdgeArgs:
     bgp_password: pulumi.Input[str]
     neighbors: Mapping[str, BgpNeighborArgs] = field(default_factory=dict)
     dhcp_lease_time: int = 86400
+    metadata_proxy: MetadataProxyArgs | None = None
 
 
 class NsxEdge(pulumi.ComponentResource):
@@ -88,8 +102,8 @@ class NsxEdge(pulumi.ComponentResource):
 
     Children: `{name}-compute-manager`, `{name}-uplink-segment-{uplink}`, `{name}-tier0`,
     `{name}-redistribution`, `{name}-uplink-{uplink}-edge-{index}`, `{name}-ha-vip` (ACTIVE_STANDBY),
-    `{name}-bgp-neighbor-{peer}`,
-    `{name}-dhcp-server`.
+    `{name}-bgp-neighbor-{peer}`, `{name}-dhcp-server`, `{name}-metadata-proxy` (when `metadata_proxy`
+    is given).
     """
 
     compute_manager_id: pulumi.Output[str]
@@ -100,6 +114,11 @@ class NsxEdge(pulumi.ComponentResource):
     tier0_path: pulumi.Output[str]
     tier0_id: pulumi.Output[str]
     dhcp_server_path: pulumi.Output[str]
+    overlay_transport_zone_id: pulumi.Output[str]
+    vlan_transport_zone_id: pulumi.Output[str]
+    dhcp_server_id: pulumi.Output[str]
+    metadata_proxy_path: pulumi.Output[str | None]
+    metadata_proxy_id: pulumi.Output[str | None]
 
     def __init__(self, name: str, args: NsxEdgeArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("vionfv:nsx_edge:NsxEdge", name, None, opts)
@@ -146,12 +165,16 @@ class NsxEdge(pulumi.ComponentResource):
         )
         self.compute_manager_id = compute_manager.id
 
-        self.overlay_transport_zone_path = nsxt.get_policy_transport_zone_output(
+        overlay_tz = nsxt.get_policy_transport_zone_output(
             display_name=args.overlay_transport_zone, transport_type="OVERLAY_STANDARD", opts=invoke
-        ).path
-        self.vlan_transport_zone_path = nsxt.get_policy_transport_zone_output(
+        )
+        vlan_tz = nsxt.get_policy_transport_zone_output(
             display_name=args.vlan_transport_zone, transport_type="VLAN_BACKED", opts=invoke
-        ).path
+        )
+        self.overlay_transport_zone_path = overlay_tz.path
+        self.vlan_transport_zone_path = vlan_tz.path
+        self.overlay_transport_zone_id = overlay_tz.id
+        self.vlan_transport_zone_id = vlan_tz.id
         self.edge_cluster_path = nsxt.get_policy_edge_cluster_output(
             display_name=args.edge_cluster, opts=invoke
         ).path
@@ -282,6 +305,27 @@ class NsxEdge(pulumi.ComponentResource):
             opts=child(),
         )
         self.dhcp_server_path = dhcp.path
+        self.dhcp_server_id = dhcp.nsx_id
+
+        self.metadata_proxy_path = pulumi.Output.from_input(None)
+        self.metadata_proxy_id = pulumi.Output.from_input(None)
+        if args.metadata_proxy is not None:
+            md = args.metadata_proxy
+            # nsxt_policy_metadata_proxy (terraform-provider-nsxt v3.11.0
+            # nsxt/resource_nsxt_policy_metadata_proxy.go): display_name, edge_cluster_path, secret and
+            # server_address are required; `secret` is sensitive in the provider.
+            proxy = nsxt.PolicyMetadataProxy(
+                f"{name}-metadata-proxy",
+                display_name=md.name,
+                nsx_id=md.name,
+                description="Metadata proxy of VIO's tenant networks (Nova metadata on the private VIP)",
+                edge_cluster_path=self.edge_cluster_path,
+                server_address=md.server_address,
+                secret=pulumi.Output.secret(md.secret),
+                opts=child(),
+            )
+            self.metadata_proxy_path = proxy.path
+            self.metadata_proxy_id = proxy.nsx_id
 
         self.register_outputs(
             {
@@ -293,5 +337,10 @@ class NsxEdge(pulumi.ComponentResource):
                 "tier0Path": self.tier0_path,
                 "tier0Id": self.tier0_id,
                 "dhcpServerPath": self.dhcp_server_path,
+                "overlayTransportZoneId": self.overlay_transport_zone_id,
+                "vlanTransportZoneId": self.vlan_transport_zone_id,
+                "dhcpServerId": self.dhcp_server_id,
+                "metadataProxyPath": self.metadata_proxy_path,
+                "metadataProxyId": self.metadata_proxy_id,
             }
         )

@@ -1,7 +1,13 @@
 """One explicit provider per endpoint, built from validated settings and secret credentials.
 
-The stack sets `pulumi:disable-default-providers: ["*"]`, so every resource and lookup must be handed one
-of these; nothing ever falls back to ambient credentials or environment variables.
+The stack disables the default providers of vsphere, nsxt and openstack, so every resource and lookup of
+those packages must be handed one of these; nothing falls back to ambient credentials or environment
+variables. (The VIO Public API resources are dynamic resources, served by package `pulumi-python`'s
+default provider: see `components/management_plane.py`.)
+
+The OpenStack provider is built after the plane: its `auth_url` is the deployment's public endpoint, an
+Output that resolves only once VIO reports the deployment running. So no OpenStack resource, platform or
+tenant, can start before VIO's API exists (the readiness gate).
 """
 
 from __future__ import annotations
@@ -21,12 +27,6 @@ class Providers:
     management_vsphere: vsphere.Provider
     resource_vsphere: vsphere.Provider
     nsx: pulumi.ProviderResource
-    openstack: openstack.Provider
-
-
-def keystone_url(settings: Settings) -> str:
-    """VIO's public Keystone v3 endpoint: the public hostname that resolves to the plane's VIP."""
-    return f"https://{settings.openstack.public_hostname}:5000/v3"
 
 
 def _vsphere(name: str, endpoint: VcenterEndpoint, password: pulumi.Output[str]) -> vsphere.Provider:
@@ -40,12 +40,8 @@ def _vsphere(name: str, endpoint: VcenterEndpoint, password: pulumi.Output[str])
 
 
 def build(settings: Settings, credentials: Credentials) -> Providers:
-    mgmt, res, nsx_cfg, os_cfg = (
-        settings.management_vcenter,
-        settings.resource_vcenter,
-        settings.nsx,
-        settings.openstack,
-    )
+    """The infrastructure providers (both vCenters, NSX Manager)."""
+    mgmt, res, nsx_cfg = settings.management_vcenter, settings.resource_vcenter, settings.nsx
     return Providers(
         management_vsphere=_vsphere("management-vcenter", mgmt, credentials.management_vcenter_password),
         resource_vsphere=_vsphere("resource-vcenter", res, credentials.resource_vcenter_password),
@@ -56,15 +52,27 @@ def build(settings: Settings, credentials: Credentials) -> Providers:
             password=credentials.nsx_password,
             allow_unverified_ssl=nsx_cfg.allow_unverified_ssl,
         ),
-        openstack=openstack.Provider(
-            "vio-openstack",
-            auth_url=keystone_url(settings),
-            user_name=os_cfg.username,
-            password=credentials.openstack_password,
-            tenant_name=os_cfg.project_name,
-            user_domain_name=os_cfg.user_domain,
-            project_domain_name=os_cfg.project_domain,
-            region=os_cfg.region,
-            insecure=os_cfg.insecure,
-        ),
+    )
+
+
+def openstack_provider(
+    settings: Settings,
+    credentials: Credentials,
+    auth_url: pulumi.Input[str],
+    depends_on: list[pulumi.Resource] | None = None,
+) -> openstack.Provider:
+    """VIO's OpenStack API. `auth_url` is the plane's `public_endpoint` (from the deployment's status);
+    `depends_on` the plane, so the provider (and everything on it) waits for the deployment."""
+    os_cfg = settings.openstack
+    return openstack.Provider(
+        "vio-openstack",
+        auth_url=auth_url,
+        user_name=os_cfg.username,
+        password=credentials.openstack_password,
+        tenant_name=os_cfg.project_name,
+        user_domain_name=os_cfg.user_domain,
+        project_domain_name=os_cfg.project_domain,
+        region=os_cfg.region,
+        insecure=os_cfg.insecure,
+        opts=pulumi.ResourceOptions(depends_on=depends_on or []),
     )

@@ -6,14 +6,15 @@ valid values (their own frozen Args), never `pulumi.Config`.
 Validation runs in two passes so that one `pulumi up` reports every problem at once:
 1. shape: each top-level key is parsed on its own (types, ranges, unknown keys), so a typo in one section
    does not hide the problems of another;
-2. meaning: cross-field and cross-section rules (addresses inside the management subnet, a static range
+2. meaning: cross-field and cross-section rules (addresses inside the management subnet, VIO ranges
    large enough for the topology, overlapping tenant CIDRs, ...) on the sections that parsed.
 A `ConfigError` lists each problem with its full config key, e.g.
-`vio-nfv:managementNetwork.vip: 10.1.0.300 is not an IP address`.
+`vio-nfv:managementNetwork.privateVip: 10.1.0.300 is not an IP address`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -27,6 +28,11 @@ from pydantic.alias_generators import to_camel
 from components import ipplan
 
 NAMESPACE = "vio-nfv"
+#: A tenant's own stack reads its keys under its project's name (examples/tenant-stack/Pulumi.yaml `name:`):
+#: the Pulumi CLI lets a project declare a type or `secret: true` only for keys of its own namespace
+#: (pulumi/pulumi sdk/go/common/workspace/project.go: "is not namespaced by the project and should not
+#: define a type"), and the tenant stack declares its keys so the CLI refuses a plaintext password.
+TENANT_NAMESPACE = "vio-nfv-tenant"
 
 #: Secret keys and what they unlock. Read with `Config.require_secret`: they only ever exist as secrets.
 CREDENTIAL_KEYS: tuple[str, ...] = (
@@ -36,6 +42,8 @@ CREDENTIAL_KEYS: tuple[str, ...] = (
     "nsxPassword",
     "openstackPassword",
     "bgpNeighborPassword",
+    "managerAdminPassword",
+    "nsxMetadataProxySecret",
 )
 
 
@@ -57,9 +65,10 @@ class Problem:
 
     key: str
     message: str
+    namespace: str = NAMESPACE
 
     def __str__(self) -> str:
-        return f"{NAMESPACE}:{self.key}: {self.message}"
+        return f"{self.namespace}:{self.key}: {self.message}"
 
 
 # --------------------------------------------------------------------------------------------- shapes
@@ -93,9 +102,9 @@ class VcenterEndpoint(_Section):
 
 
 class ManagementVcenter(VcenterEndpoint):
-    """The management pod's vCenter: OMS and the VIO management plane run here."""
+    """The management pod's vCenter: the VIO Manager and the controllers it creates run here."""
 
-    cluster: Name = Field(description="Management cluster (DRS enabled: anti-affinity rules need it).")
+    cluster: Name = Field(description="Management cluster (DRS enabled: VIO places its controllers).")
     distributed_switch: Name = Field(description="Distributed switch carrying the management network.")
 
 
@@ -104,7 +113,13 @@ class ResourceVcenter(VcenterEndpoint):
 
     compute_clusters: list[Label] = Field(
         min_length=1,
-        description="Clusters for tenant workloads; one VIO compute driver is deployed per cluster.",
+        description="Clusters for tenant workloads; each becomes a compute cluster of the VIO deployment.",
+    )
+    distributed_switch: Name = Field(
+        description="Distributed switch of the compute clusters: VIO's deployment takes its moid (dvs_moid)."
+    )
+    availability_zone: Label = Field(
+        default="nova", description="Nova availability zone of the compute clusters (and the default zone)."
     )
     edge_cluster: Label | None = Field(
         default=None,
@@ -166,6 +181,21 @@ class NsxDhcp(_Section):
     lease_time: int = Field(default=86400, ge=60, le=4294967295, description="Lease time in seconds.")
 
 
+URL_PATTERN = r"^https?://[^\s/]+(:\d+)?(/\S*)?$"
+VIO_VERSION_PATTERN = r"^7\.\d+(\.\d+){0,2}$"
+
+
+class NsxMetadataProxy(_Section):
+    """The NSX metadata proxy VIO's NSX backend requires (`nsx_backend.metadata_proxy`). Its shared
+    secret is the secret `nsxMetadataProxySecret`."""
+
+    name: Label | None = Field(default=None, description="Display name and NSX id; default `<namePrefix>-md-proxy`.")
+    server_address: Annotated[str, Field(pattern=URL_PATTERN)] | None = Field(
+        default=None,
+        description="Nova metadata URL the proxy forwards to; default http://<managementNetwork.privateVip>:8775.",
+    )
+
+
 class Nsx(_Section):
     """NSX-T Manager associated with the resource vCenter. The password is the secret `nsxPassword`."""
 
@@ -177,6 +207,7 @@ class Nsx(_Section):
     edge_cluster: Name = Field(description="NSX edge cluster display name hosting the Tier-0.")
     tier0: Tier0
     dhcp: NsxDhcp = Field(default_factory=NsxDhcp)
+    metadata_proxy: NsxMetadataProxy = Field(default_factory=NsxMetadataProxy)
 
 
 class OpenStack(_Section):
@@ -197,7 +228,7 @@ class IpRange(_Section):
 
 
 class ManagementNetwork(_Section):
-    """The dedicated network every management component shares."""
+    """The management network: the Manager, the controllers' management interfaces, the private VIP."""
 
     port_group: Name = Field(description="Distributed port group name.")
     existing: bool = Field(
@@ -209,20 +240,113 @@ class ManagementNetwork(_Section):
     gateway: IPv4Address
     dns: list[IPv4Address] = Field(min_length=1)
     ntp: list[Name] = Field(min_length=1)
-    domain: Name = Field(description="DNS suffix of the management VMs.")
-    static_range: IpRange = Field(description="Addresses the plan allocates VM IPs from, in order.")
-    vip: IPv4Address = Field(description="Public/admin VIP held by the load balancer pair.")
+    domain: Name = Field(description="DNS suffix of the Manager.")
+    manager_ip: IPv4Address = Field(description="Static address of the VIO Manager (and of its Public API).")
+    vio_range: IpRange = Field(description="Addresses VIO assigns to its controllers on this network.")
+    private_vip: IPv4Address = Field(description="Private (internal/admin) VIP of the OpenStack deployment.")
 
 
-class Templates(_Section):
-    oms: Name = Field(description="VM template of the OpenStack Management Server.")
-    node: Name = Field(description="VM template of the management plane nodes.")
+class ApiAccessNetwork(_Section):
+    """The API access network: where tenants and the bootstrap reach OpenStack's public endpoints."""
+
+    port_group: Name = Field(description="Distributed port group name (management vCenter's switch).")
+    existing: bool = Field(default=False, description="Adopt an existing port group instead of creating it.")
+    vlan: VlanId | None = Field(default=None, description="VLAN ID of the port group to create.")
+    cidr: IPv4Network
+    gateway: IPv4Address
+    dns: list[IPv4Address] = Field(min_length=1)
+    vio_range: IpRange = Field(description="Addresses VIO assigns to its controllers on this network.")
+    public_vip: IPv4Address = Field(description="Public VIP; `openstack.publicHostname` resolves to it.")
 
 
-class NodeSize(_Section):
-    cpus: int = Field(ge=1, le=128)
-    memory_mb: int = Field(ge=1024, le=1048576)
-    disk_gb: int = Field(ge=20, le=65536)
+#: Property keys of the Manager OVA (`vapp.properties`). Defaults are the keys of VMware's VIO management
+#: server OVA as VMware's own automation sets them (vmware/ansible-role-vio `vio_oms_deploy` and VMware's
+#: cPod deploy scripts: vami.ip0/netmask0/gateway/DNS/domain/searchpath.management-server, ntpServer,
+#: viouser_passwd). Not confirmed for every 7.x OVA: override any key if the OVA's OVF descriptor names it
+#: differently. Those automations set no hostname property: `hostname` is unset unless configured.
+DEFAULT_OVF_PROPERTIES: Mapping[str, str] = {
+    "address": "vami.ip0.management-server",
+    "netmask": "vami.netmask0.management-server",
+    "gateway": "vami.gateway.management-server",
+    "dns": "vami.DNS.management-server",
+    "domain": "vami.domain.management-server",
+    "searchPath": "vami.searchpath.management-server",
+    "ntp": "ntpServer",
+    "password": "viouser_passwd",
+}
+
+
+class OvfProperties(_Section):
+    """Which OVF property of the Manager OVA carries each value."""
+
+    address: Name = DEFAULT_OVF_PROPERTIES["address"]
+    netmask: Name = DEFAULT_OVF_PROPERTIES["netmask"]
+    gateway: Name = DEFAULT_OVF_PROPERTIES["gateway"]
+    dns: Name = DEFAULT_OVF_PROPERTIES["dns"]
+    domain: Name = DEFAULT_OVF_PROPERTIES["domain"]
+    search_path: Name = DEFAULT_OVF_PROPERTIES["searchPath"]
+    ntp: Name = DEFAULT_OVF_PROPERTIES["ntp"]
+    hostname: Name | None = Field(default=None, description="Key of a hostname property, if the OVA has one.")
+    password: Name = DEFAULT_OVF_PROPERTIES["password"]
+
+
+class VioManager(_Section):
+    """The VIO Manager VM: deployed from VMware's OVA (`source: ova`) or cloned from a template made from
+    it (`source: template`). Sized per VIO 7 (RA 2.2, "VIO sizing": 4 vCPU, 16 GB, disks 40 + 30 GB)."""
+
+    source: Literal["ova", "template"] = "ova"
+    ova: Annotated[str, Field(min_length=1)] | None = Field(
+        default=None, description="source ova: URL (http/https) or local path of the VIO OVA."
+    )
+    template: Name | None = Field(default=None, description="source template: VM template name.")
+    ovf_properties: OvfProperties = Field(default_factory=OvfProperties)
+    ovf_network: Name = Field(
+        default="VIO Management Server Network",
+        description="The OVA's network name mapped to managementNetwork.portGroup (VMware's VIO automation "
+        "maps `VIO Management Server Network`).",
+    )
+    cpus: int = Field(default=4, ge=4, le=64)
+    memory_mb: int = Field(default=16384, ge=16384, le=262144)
+    disks_gb: list[Annotated[int, Field(ge=1, le=65536)]] = Field(default_factory=lambda: [40, 30], min_length=1)
+    allow_unverified_ova_url: bool = Field(default=False, description="Skip TLS checks of an https OVA URL.")
+
+
+class VioApi(_Section):
+    """How Pulumi reaches the Manager's Public API (https://<managementNetwork.managerIp>)."""
+
+    username: Name = Field(default="admin", description="Manager admin user; password `managerAdminPassword`.")
+    port: Port = 443
+    insecure: bool = Field(default=False, description="Skip TLS verification (lab only).")
+    ca_bundle: Annotated[str, Field(min_length=1)] | None = Field(
+        default=None, description="PEM of the CA that signed the Manager's certificate."
+    )
+    timeout_seconds: float = Field(default=30.0, gt=0, le=600, description="Bound of every API call.")
+
+
+#: Controller sizes VIO 7 offers (RA 2.2 "VIO sizing"): (vCPU, memory MB, disk GB). Never mixed.
+CONTROLLER_SIZES: Mapping[str, tuple[int, int, int]] = {
+    "small": (4, 16384, 25),
+    "medium": (8, 32768, 50),
+    "large": (12, 32768, 75),
+}
+
+
+class Vio(_Section):
+    """VIO itself: release, Manager, controllers, API access, deployment behaviour."""
+
+    version: Annotated[str, Field(pattern=VIO_VERSION_PATTERN)] = Field(
+        description="VIO release, e.g. 7.3.0 (7.x only: its Public API is what this program drives)."
+    )
+    manager: VioManager = Field(default_factory=VioManager)
+    controllers: int | None = Field(
+        default=None, ge=1, le=10, description="ha: 3-10 (default 3); compact: exactly 1."
+    )
+    controller_size: Literal["small", "medium", "large"] = "medium"
+    api: VioApi = Field(default_factory=VioApi)
+    deploy_timeout_minutes: int = Field(default=120, ge=10, le=1440)
+    delete_on_destroy: bool = Field(
+        default=False, description="Delete the OpenStack deployment on destroy; default: leave it running."
+    )
 
 
 class ExternalNetwork(_Section):
@@ -553,29 +677,37 @@ class Settings(_Section):
     nsx: Nsx
     openstack: OpenStack
     management_network: ManagementNetwork
-    templates: Templates
-    sizing: dict[ipplan.Role, NodeSize] = Field(default_factory=dict)
+    api_access_network: ApiAccessNetwork
+    vio: Vio
     tenants: list[TenantSpec] = Field(default_factory=list)
     external_network: ExternalNetwork | None = None
     flavors: list[Flavor] = Field(default_factory=list)
 
-    def node_size(self, role: ipplan.Role) -> NodeSize:
-        """The configured size of a role, else VIO's published figure (see `DEFAULT_SIZING`)."""
-        return self.sizing.get(role) or DEFAULT_SIZING[role]
+    @property
+    def controllers(self) -> int:
+        """The controller count: `vio.controllers`, or the topology's default (ha 3, compact 1)."""
+        return ipplan.controller_count(self.topology, self.vio.controllers)
 
+    def plan(self) -> ipplan.Plan:
+        """The resolved IP plan (valid: `parse` checked every rule `make_plan` relies on)."""
+        mgmt, api = self.management_network, self.api_access_network
+        return ipplan.make_plan(
+            self.topology,
+            self.name_prefix,
+            manager_ip=mgmt.manager_ip,
+            private_vip=mgmt.private_vip,
+            public_vip=api.public_vip,
+            management_range=(mgmt.vio_range.start, mgmt.vio_range.end),
+            api_range=(api.vio_range.start, api.vio_range.end),
+            controllers=self.vio.controllers,
+        )
 
-#: Per-role VM sizes used unless `vio-nfv:sizing.<role>` overrides them. OMS and controller are VIO's
-#: published figures (VMware Telco Cloud Infrastructure OpenStack Edition RA 2.2, "VIO sizing": manager
-#: 4 vCPU / 16 GB / 40+30 GB disks; HA controller "medium" 8 vCPU / 32 GB / 50 GB). VIO publishes no
-#: per-VM figures for the load balancer, database and compute driver roles: those are this project's
-#: defaults (README, "Sizing"), sized for a Galera node and an nova-compute/haproxy appliance.
-DEFAULT_SIZING: Mapping[ipplan.Role, NodeSize] = {
-    "oms": NodeSize(cpus=4, memory_mb=16384, disk_gb=70),
-    "lb": NodeSize(cpus=2, memory_mb=4096, disk_gb=40),
-    "controller": NodeSize(cpus=8, memory_mb=32768, disk_gb=50),
-    "db": NodeSize(cpus=4, memory_mb=16384, disk_gb=80),
-    "compute-driver": NodeSize(cpus=2, memory_mb=8192, disk_gb=40),
-}
+    def metadata_proxy_server(self) -> str:
+        """Where NSX's metadata proxy forwards: Nova's metadata API on the private VIP, port 8775 (Nova's
+        metadata port, docs.openstack.org config-reference "nova_metadata_port = 8775")."""
+        configured = self.nsx.metadata_proxy.server_address
+        return configured or f"http://{self.management_network.private_vip}:8775"
+
 
 # Top-level keys: (config key, attribute, type, required). Order is the order problems are reported in.
 _SECTIONS: tuple[tuple[str, str, Any, bool], ...] = (
@@ -587,8 +719,8 @@ _SECTIONS: tuple[tuple[str, str, Any, bool], ...] = (
     ("nsx", "nsx", Nsx, True),
     ("openstack", "openstack", OpenStack, True),
     ("managementNetwork", "management_network", ManagementNetwork, True),
-    ("templates", "templates", Templates, True),
-    ("sizing", "sizing", dict[ipplan.Role, NodeSize], False),
+    ("apiAccessNetwork", "api_access_network", ApiAccessNetwork, True),
+    ("vio", "vio", Vio, True),
     ("tenants", "tenants", list[TenantSpec], False),
     ("externalNetwork", "external_network", ExternalNetwork, False),
     ("flavors", "flavors", list[Flavor], False),
@@ -631,6 +763,11 @@ def _describe(error: Mapping[str, Any]) -> str:
     if kind == "literal_error":
         return f"{shown!r} is not one of {error['ctx']['expected']}"
     if kind == "string_pattern_mismatch":
+        pattern = str((error.get("ctx") or {}).get("pattern", ""))
+        if pattern == VIO_VERSION_PATTERN:
+            return f"{shown!r} is not a VIO 7.x release; set e.g. 7.3.0 (only VIO 7's Public API is supported)"
+        if pattern == URL_PATTERN:
+            return f"{shown!r} is not an http(s) URL; set e.g. http://10.0.0.10:8775"
         return f"{shown!r} is not a valid name (lowercase letters, digits and '-', not at either end)"
     if kind in {"greater_than_equal", "less_than_equal", "too_short", "too_long"}:
         return f"{shown!r}: {error['msg'].lower()}"
@@ -651,47 +788,111 @@ def _parse_section(
 # ---------------------------------------------------------------------------------------- semantics
 
 
-def _network_problems(net: ManagementNetwork, topology: str, compute_drivers: int) -> list[Problem]:
-    key = "managementNetwork"
+def _subnet_problems(key: str, cidr: IPv4Network, named: Mapping[str, IPv4Address]) -> list[Problem]:
     out: list[Problem] = []
-    cidr = net.cidr
-    named = {
-        "gateway": net.gateway,
-        "vip": net.vip,
-        "staticRange.start": net.static_range.start,
-        "staticRange.end": net.static_range.end,
-    }
     for field, addr in named.items():
         if addr not in cidr:
-            out.append(Problem(f"{key}.{field}", f"{addr} is outside {key}.cidr {cidr}"))
+            out.append(Problem(f"{key}.{field}", f"{addr} is outside {key}.cidr {cidr}; use an address in {cidr}"))
         elif cidr.prefixlen < 31 and addr in (cidr.network_address, cidr.broadcast_address):
             out.append(Problem(f"{key}.{field}", f"{addr} is the network or broadcast address of {cidr}"))
-    if net.gateway == net.vip:
-        out.append(Problem(f"{key}.vip", f"{net.vip} is also the gateway; pick a free address"))
-    start, end = net.static_range.start, net.static_range.end
+    return out
+
+
+def _vio_range_problems(
+    key: str, start: IPv4Address, end: IPv4Address, fixed: Mapping[str, IPv4Address], topology: str,
+    controllers: int | None,
+) -> list[Problem]:
+    """The VIO range of one network: ordered, clear of the fixed addresses, big enough with upgrade room."""
     if start > end:
-        out.append(Problem(f"{key}.staticRange", f"start {start} is after end {end}"))
-        return out
-    for field, addr in (("gateway", net.gateway), ("vip", net.vip)):
-        if start <= addr <= end:
-            out.append(
-                Problem(f"{key}.{field}", f"{addr} lies inside staticRange {start}-{end}; move it out")
+        return [Problem(f"{key}.vioRange", f"start {start} is after end {end}; swap them")]
+    out = [
+        Problem(f"{key}.{field}", f"{addr} lies inside vioRange {start}-{end}; move it out of the range")
+        for field, addr in fixed.items()
+        if start <= addr <= end
+    ]
+    try:
+        count = ipplan.controller_count(topology, controllers)
+    except ValueError:
+        return out  # reported on vio.controllers
+    needed, have = ipplan.addresses_needed(count), ipplan.range_size(start, end)
+    if have < needed:
+        out.append(
+            Problem(
+                f"{key}.vioRange",
+                f"{start}-{end} holds {have} address(es); topology {topology!r} with {count} controller(s) "
+                f"needs {needed} ({ipplan.UPGRADE_FACTOR}x for blue/green upgrades); widen the range",
             )
+        )
+    return out
+
+
+def _network_problems(
+    net: ManagementNetwork, api: ApiAccessNetwork | None, topology: str, controllers: int | None
+) -> list[Problem]:
+    key = "managementNetwork"
+    fixed = {"gateway": net.gateway, "managerIp": net.manager_ip, "privateVip": net.private_vip}
+    out = _subnet_problems(
+        key, net.cidr, {**fixed, "vioRange.start": net.vio_range.start, "vioRange.end": net.vio_range.end}
+    )
+    seen: dict[IPv4Address, str] = {}
+    for field, addr in fixed.items():
+        if addr in seen:
+            out.append(Problem(f"{key}.{field}", f"{addr} is also {key}.{seen[addr]}; pick a free address"))
+        seen.setdefault(addr, field)
     if not out:
-        needed = ipplan.addresses_needed(topology, compute_drivers)
-        have = ipplan.range_size(start, end)
-        if have < needed:
-            out.append(
-                Problem(
-                    f"{key}.staticRange",
-                    f"{start}-{end} holds {have} address(es); topology {topology!r} with "
-                    f"{compute_drivers} compute driver(s) needs {needed}",
-                )
-            )
+        out += _vio_range_problems(key, net.vio_range.start, net.vio_range.end, fixed, topology, controllers)
     for i, dup in _duplicates(str(d) for d in net.dns):
         out.append(Problem(f"{key}.dns[{i}]", f"{dup} is listed twice"))
     if not net.existing and net.vlan is None:
         out.append(Problem(f"{key}.vlan", "is required when the port group is created (existing: false)"))
+    if api is not None:
+        out += _api_network_problems(api, net, topology, controllers)
+    return out
+
+
+def _api_network_problems(
+    api: ApiAccessNetwork, mgmt: ManagementNetwork, topology: str, controllers: int | None
+) -> list[Problem]:
+    key = "apiAccessNetwork"
+    fixed = {"gateway": api.gateway, "publicVip": api.public_vip}
+    out = _subnet_problems(
+        key, api.cidr, {**fixed, "vioRange.start": api.vio_range.start, "vioRange.end": api.vio_range.end}
+    )
+    if api.gateway == api.public_vip:
+        out.append(Problem(f"{key}.publicVip", f"{api.public_vip} is also the gateway; pick a free address"))
+    if api.cidr.overlaps(mgmt.cidr):
+        out.append(
+            Problem(f"{key}.cidr", f"{api.cidr} overlaps managementNetwork.cidr {mgmt.cidr}; VIO needs two "
+                    "separate networks (management, API access)")
+        )
+    if api.port_group == mgmt.port_group:
+        out.append(Problem(f"{key}.portGroup", f"{api.port_group!r} is also managementNetwork.portGroup"))
+    if not out:
+        out += _vio_range_problems(key, api.vio_range.start, api.vio_range.end, fixed, topology, controllers)
+    for i, dup in _duplicates(str(d) for d in api.dns):
+        out.append(Problem(f"{key}.dns[{i}]", f"{dup} is listed twice"))
+    if not api.existing and api.vlan is None:
+        out.append(Problem(f"{key}.vlan", "is required when the port group is created (existing: false)"))
+    return out
+
+
+def _vio_problems(vio: Vio, topology: str) -> list[Problem]:
+    out: list[Problem] = []
+    if vio.controllers is not None:
+        try:
+            ipplan.controller_count(topology, vio.controllers)
+        except ValueError as exc:
+            fix = "remove it (default 3) or set 3 to 10" if topology == "ha" else "remove it or set 1"
+            out.append(Problem("vio.controllers", f"{exc}; {fix}"))
+    manager = vio.manager
+    if manager.source == "ova" and manager.ova is None:
+        out.append(Problem("vio.manager.ova", "is required with source 'ova' (URL or path of the VIO OVA)"))
+    if manager.source == "template" and manager.template is None:
+        out.append(Problem("vio.manager.template", "is required with source 'template' (a VM template name)"))
+    if manager.source == "ova" and manager.template is not None:
+        out.append(Problem("vio.manager.template", f"{manager.template!r} is only used with source 'template'"))
+    if manager.source == "template" and manager.ova is not None:
+        out.append(Problem("vio.manager.ova", f"{manager.ova!r} is only used with source 'ova'"))
     return out
 
 
@@ -710,6 +911,7 @@ def _tenant_problems(
     management: ManagementNetwork | None,
     external: ExternalNetwork | None = None,
     external_known: bool = True,
+    api_access: ApiAccessNetwork | None = None,
 ) -> list[Problem]:
     out: list[Problem] = []
     for i, dup in _duplicates(t.name for t in tenants):
@@ -717,6 +919,8 @@ def _tenant_problems(
     owners: list[tuple[str, IPv4Network]] = []
     if management is not None:
         owners.append(("managementNetwork.cidr", management.cidr))
+    if api_access is not None:
+        owners.append(("apiAccessNetwork.cidr", api_access.cidr))
     if external is not None:
         owners.append(("externalNetwork.cidr", external.cidr))
     for ti, tenant in enumerate(tenants):
@@ -1214,6 +1418,7 @@ def _shapes(
     credential_keys: Iterable[str],
     present_credentials: Iterable[str],
     unknown_hint: str,
+    namespace: str = NAMESPACE,
 ) -> tuple[dict[str, Any], list[Problem]]:
     """The shape pass shared by the platform and tenant stacks: missing secrets, unknown keys, and each
     section parsed on its own. Returns the sections that parsed (by attribute) and the problems."""
@@ -1223,7 +1428,7 @@ def _shapes(
     for key in credential_keys:
         if key not in present:
             problems.append(
-                Problem(key, f"is required; set it with `pulumi config set --secret {NAMESPACE}:{key} ...`")
+                Problem(key, f"is required; set it with `pulumi config set --secret {namespace}:{key} ...`")
             )
     sections = tuple(sections)
     known = {k for k, *_ in sections} | set(credential_keys)
@@ -1241,10 +1446,12 @@ def _shapes(
     return values, problems
 
 
-def _read(config: pulumi.Config, section_keys: Iterable[str], known: Iterable[str]) -> dict[str, Any]:
+def _read(
+    config: pulumi.Config, section_keys: Iterable[str], known: Iterable[str], namespace: str = NAMESPACE
+) -> dict[str, Any]:
     """Raw values of the namespace: the known sections (objects decoded) and any unknown key, so that a
     misspelt key is reported instead of silently falling back to a default."""
-    raw: dict[str, Any] = {key: config.get(key) for key in _namespace_keys() - set(known)}
+    raw: dict[str, Any] = {key: config.get(key) for key in _namespace_keys(namespace) - set(known)}
     for key in section_keys:
         try:
             value = config.get_object(key)
@@ -1291,17 +1498,21 @@ def parse(
     topology = values.get("topology", "ha")
     resource: ResourceVcenter | None = values.get("resource_vcenter")
     network: ManagementNetwork | None = values.get("management_network")
+    api_access: ApiAccessNetwork | None = values.get("api_access_network")
+    vio: Vio | None = values.get("vio")
     if resource is not None:
         problems += _layout_problems(values.get("pod_layout", "two-pod"), resource)
-    if network is not None and resource is not None:
-        problems += _network_problems(network, topology, len(resource.compute_clusters))
+    if vio is not None:
+        problems += _vio_problems(vio, topology)
+    if network is not None:
+        problems += _network_problems(network, api_access, topology, vio.controllers if vio else None)
     external: ExternalNetwork | None = values.get("external_network")
     if external is not None:
         problems += _external_problems(external, network)
     if "tenants" in values:
         # An externalNetwork that failed to parse is reported already; do not add "needs externalNetwork".
         known = external is not None or raw.get("externalNetwork") is None
-        problems += _tenant_problems(values["tenants"], network, external, known)
+        problems += _tenant_problems(values["tenants"], network, external, known, api_access)
     problems += _flavor_problems(values.get("flavors", []))
     if "nsx" in values:
         problems += _tier0_problems(values["nsx"].tier0)
@@ -1323,11 +1534,11 @@ def _secret_lengths(keys: Iterable[str]) -> dict[str, int]:
     return lengths
 
 
-def _namespace_keys() -> set[str]:
+def _namespace_keys(namespace: str = NAMESPACE) -> set[str]:
     from pulumi.runtime import config as runtime_config
 
     keys = set(runtime_config.CONFIG.get()) | set(runtime_config.get_config_env())
-    prefix = f"{NAMESPACE}:"
+    prefix = f"{namespace}:"
     return {k[len(prefix) :] for k in keys if k.startswith(prefix)}
 
 
@@ -1341,6 +1552,8 @@ class Credentials:
     nsx_password: pulumi.Output[str]
     openstack_password: pulumi.Output[str]
     bgp_neighbor_password: pulumi.Output[str]
+    manager_admin_password: pulumi.Output[str]
+    nsx_metadata_proxy_secret: pulumi.Output[str]
 
 
 def load(config: pulumi.Config | None = None) -> tuple[Settings, Credentials]:
@@ -1357,10 +1570,12 @@ def load(config: pulumi.Config | None = None) -> tuple[Settings, Credentials]:
         nsx_password=secrets["nsxPassword"],
         openstack_password=secrets["openstackPassword"],
         bgp_neighbor_password=secrets["bgpNeighborPassword"],
+        manager_admin_password=secrets["managerAdminPassword"],
+        nsx_metadata_proxy_secret=secrets["nsxMetadataProxySecret"],
     )
 
 
-#: Keys of a tenant's own stack (examples/tenant-stack), same `vio-nfv` namespace as the platform.
+#: Keys of a tenant's own stack (examples/tenant-stack), in its own namespace TENANT_NAMESPACE.
 TENANT_STACK_CREDENTIAL_KEYS: tuple[str, ...] = ("tenantOpenstackPassword",)
 _TENANT_STACK_SECTIONS: tuple[tuple[str, str, Any, bool], ...] = (
     ("platformStack", "platform_stack", TenantStackSettings.model_fields["platform_stack"].annotation, True),
@@ -1376,21 +1591,21 @@ def parse_tenant_stack(
     raw, retired = _without_retired(raw)
     values, problems = _shapes(
         raw, _TENANT_STACK_SECTIONS, TENANT_STACK_CREDENTIAL_KEYS, present_credentials,
-        "unknown key; a tenant stack takes platformStack, tenant, tenantOpenstack",
+        "unknown key; a tenant stack takes platformStack, tenant, tenantOpenstack", TENANT_NAMESPACE,
     )
     problems = retired + problems
     if "tenant" in values:
         problems += _tenant_spec_problems("tenant", values["tenant"], None, external_known=False)
     if problems:
-        raise ConfigError(problems)
+        raise ConfigError(dataclasses.replace(p, namespace=TENANT_NAMESPACE) for p in problems)
     return TenantStackSettings.model_validate(values)
 
 
 def load_tenant_stack(config: pulumi.Config | None = None) -> tuple[TenantStackSettings, pulumi.Output[str]]:
     """Read and validate a tenant stack's config; returns the settings and the tenant's secret password."""
-    config = config or pulumi.Config(NAMESPACE)
+    config = config or pulumi.Config(TENANT_NAMESPACE)
     known = {k for k, *_ in _TENANT_STACK_SECTIONS} | set(TENANT_STACK_CREDENTIAL_KEYS)
-    raw = _read(config, (k for k, *_ in _TENANT_STACK_SECTIONS), known)
+    raw = _read(config, (k for k, *_ in _TENANT_STACK_SECTIONS), known, TENANT_NAMESPACE)
     present = [k for k in TENANT_STACK_CREDENTIAL_KEYS if config.get_secret(k) is not None]
     settings = parse_tenant_stack(raw, present)
     return settings, config.require_secret("tenantOpenstackPassword")

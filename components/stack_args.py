@@ -7,13 +7,28 @@ example) builds them from `components.settings`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import pulumi
 
 from components import ipplan
 from components.edge_resource_pod import EdgeResourcePod, EdgeResourcePodArgs
-from components.management_plane import ManagementPlaneArgs, NodeSizeArgs, PlacementArgs
+from components.management_plane import (
+    ApiArgs,
+    ComputeClusterArgs,
+    ManagementPlaneArgs,
+    ManagerArgs,
+    NsxBackendArgs,
+    PlacementArgs,
+    VcenterArgs,
+    VioNetworkArgs,
+)
 from components.management_pod import ManagementNetworkArgs, ManagementPod, ManagementPodArgs
-from components.nsx_edge import BgpNeighborArgs, ComputeManagerArgs, NsxEdgeArgs, UplinkArgs
+from components.nsx_edge import (
+    BgpNeighborArgs,
+    ComputeManagerArgs,
+    MetadataProxyArgs,
+    NsxEdgeArgs,
+    UplinkArgs,
+)
 from components.openstack_platform import (
     ExternalNetworkArgs,
     FlavorArgs,
@@ -31,16 +46,15 @@ __all__ = [
 ]
 
 
-def management_plan(settings: Settings) -> list[ipplan.Node]:
-    """The management IP plan: every plane node with its address (exported as `ipPlan`)."""
-    net = settings.management_network
-    return ipplan.allocate(
-        settings.topology, settings.resource_vcenter.compute_clusters, net.static_range.start, net.static_range.end
-    )
+def management_plan(settings: Settings) -> ipplan.Plan:
+    """The IP plan: Manager address, VIPs, VIO ranges and nodes per role (exported as `ipPlan`)."""
+    return settings.plan()
 
 
 def management_pod(settings: Settings) -> ManagementPodArgs:
-    mgmt, net, prefix = settings.management_vcenter, settings.management_network, settings.name_prefix
+    mgmt, net, api, prefix = (
+        settings.management_vcenter, settings.management_network, settings.api_access_network, settings.name_prefix
+    )
     return ManagementPodArgs(
         datacenter=mgmt.datacenter,
         cluster=mgmt.cluster,
@@ -49,6 +63,7 @@ def management_pod(settings: Settings) -> ManagementPodArgs:
         network=ManagementNetworkArgs(port_group=net.port_group, vlan_id=net.vlan, existing=net.existing),
         folder=prefix,
         resource_pool=f"{prefix}-plane",
+        api_network=ManagementNetworkArgs(port_group=api.port_group, vlan_id=api.vlan, existing=api.existing),
     )
 
 
@@ -60,6 +75,7 @@ def edge_resource_pod(settings: Settings, credentials: Credentials) -> EdgeResou
         compute_clusters=res.compute_clusters,
         datastore=res.datastore,
         edge_cluster=res.edge_cluster,
+        distributed_switch=res.distributed_switch,
         folder=prefix,
         tenant_pool=f"{prefix}-tenants",
         edge_pool=f"{prefix}-nsx-edges",
@@ -92,47 +108,102 @@ def edge_resource_pod(settings: Settings, credentials: Credentials) -> EdgeResou
             },
             bgp_password=credentials.bgp_neighbor_password,
             dhcp_lease_time=settings.nsx.dhcp.lease_time,
+            metadata_proxy=MetadataProxyArgs(
+                name=settings.nsx.metadata_proxy.name or f"{prefix}-md-proxy",
+                server_address=settings.metadata_proxy_server(),
+                secret=credentials.nsx_metadata_proxy_secret,
+            ),
         ),
     )
 
 
 def management_plane(
-    settings: Settings, plan: Sequence[ipplan.Node], pod: ManagementPod, resource_pod: EdgeResourcePod
+    settings: Settings,
+    credentials: Credentials,
+    plan: ipplan.Plan,
+    pod: ManagementPod,
+    resource_pod: EdgeResourcePod,
 ) -> ManagementPlaneArgs:
-    """The plane on the management pod's placement; compute drivers wired to the resource pod's clusters."""
-    net = settings.management_network
+    """The Manager on the management pod's placement; the deployment wired to both pods' outputs."""
+    net, api, vio = settings.management_network, settings.api_access_network, settings.vio
+    mgmt_vc, res_vc, nsx = settings.management_vcenter, settings.resource_vcenter, settings.nsx
+    manager = vio.manager
+    dvs = resource_pod.distributed_switch_id
     return ManagementPlaneArgs(
-        topology=settings.topology,
-        nodes=plan,
-        vip=net.vip,
+        plan=plan,
+        deployment_name=settings.name_prefix,
         public_hostname=settings.openstack.public_hostname,
-        network=net.cidr,
-        gateway=net.gateway,
-        dns_servers=net.dns,
+        management_network=VioNetworkArgs(
+            port_group=pod.network_name, cidr=net.cidr, gateway=net.gateway, dns=net.dns,
+            vio_range=plan.management_range,
+        ),
+        api_network=VioNetworkArgs(
+            port_group=pod.api_network_name.apply(lambda n: n or api.port_group), cidr=api.cidr,
+            gateway=api.gateway, dns=api.dns, vio_range=plan.api_range,
+        ),
         ntp_servers=net.ntp,
         domain=net.domain,
-        oms_template=settings.templates.oms,
-        node_template=settings.templates.node,
-        sizes={role: NodeSizeArgs(**settings.node_size(role).model_dump()) for role in ipplan.ROLES},
+        manager=ManagerArgs(
+            source=manager.source,
+            ova=manager.ova,
+            template=manager.template,
+            ovf_properties={k: v for k, v in manager.ovf_properties.model_dump(by_alias=True).items() if v},
+            cpus=manager.cpus,
+            memory_mb=manager.memory_mb,
+            disks_gb=tuple(manager.disks_gb),
+            allow_unverified_ova_url=manager.allow_unverified_ova_url,
+            ovf_network=manager.ovf_network,
+            admin_password=credentials.manager_admin_password,
+        ),
         placement=PlacementArgs(
             datacenter_id=pod.datacenter_id,
-            cluster_id=pod.cluster_id,
             datastore_id=pod.datastore_id,
             resource_pool_id=pod.resource_pool_id,
             folder_path=pod.folder_path,
             network_id=pod.network_id,
+            datacenter=pod.datacenter_name,
+            datastore=pod.datastore_name,
+            resource_pool=pod.resource_pool_name,
         ),
-        compute_clusters=resource_pod.compute_cluster_ids,
-        resource_vcenter=settings.resource_vcenter.server,
-        vm_name_prefix=settings.name_prefix,
-        nsx_plugin={
-            "nsx_api_managers": settings.nsx.host,
-            "default_overlay_tz": resource_pod.overlay_transport_zone_path,
-            "default_vlan_tz": resource_pod.vlan_transport_zone_path,
-            "default_tier0_router": resource_pod.tier0_id,
-            "edge_cluster": resource_pod.edge_cluster_path,
-            "dhcp_profile": resource_pod.dhcp_server_path,
+        management_vcenter=VcenterArgs(
+            mgmt_vc.server, mgmt_vc.username, credentials.management_vcenter_password, mgmt_vc.allow_unverified_ssl
+        ),
+        resource_vcenter=VcenterArgs(
+            res_vc.server, res_vc.username, credentials.resource_vcenter_password, res_vc.allow_unverified_ssl
+        ),
+        compute_clusters={
+            # Keyed by name; each waits for its tenant pool (resource_pod.compute_cluster_ids).
+            cluster: ComputeClusterArgs(
+                dvs_moid=pulumi.Output.all(dvs, resource_pod.compute_cluster_ids[cluster]).apply(lambda v: v[0]),
+                availability_zone=res_vc.availability_zone,
+            )
+            for cluster in res_vc.compute_clusters
         },
+        default_availability_zone=res_vc.availability_zone,
+        nsx=NsxBackendArgs(
+            managers=nsx.host,
+            username=nsx.username,
+            password=credentials.nsx_password,
+            insecure=nsx.allow_unverified_ssl,
+            overlay_tz=resource_pod.overlay_transport_zone_id,
+            vlan_tz=resource_pod.vlan_transport_zone_id,
+            tier0=resource_pod.tier0_id,
+            dhcp_profile=resource_pod.dhcp_server_id,
+            metadata_proxy=resource_pod.metadata_proxy_id.apply(lambda v: v or ""),
+            metadata_proxy_secret=credentials.nsx_metadata_proxy_secret,
+        ),
+        openstack_admin_user=settings.openstack.username,
+        openstack_admin_password=credentials.openstack_password,
+        openstack_admin_domain=settings.openstack.user_domain,
+        api=ApiArgs(
+            username=vio.api.username,
+            port=vio.api.port,
+            insecure=vio.api.insecure,
+            ca_bundle=vio.api.ca_bundle,
+            timeout=vio.api.timeout_seconds,
+        ),
+        deploy_timeout=vio.deploy_timeout_minutes * 60.0,
+        delete_on_destroy=vio.delete_on_destroy,
     )
 
 

@@ -55,6 +55,7 @@ import pulumi.dynamic as dynamic
 from components import vio_client as vc
 from components.vio_client import (
     FIELDS,
+    SECRET_FIELDS,
     UNKNOWN,
     PollSchedule,
     VioApiError,
@@ -439,8 +440,16 @@ class _DeploymentProvider(_Provider):
     #: (benchmarks/vio_poll_bench.py).
     poll_cap: ClassVar[float] = 25.0
     poll_growth: ClassVar[float] = 1.25
-    #: The 7.0 API documents no update of a cluster body: every body field replaces.
+    #: The 7.0 API documents no update of a cluster body: every body field replaces, except the
+    #: credentials it embeds. Those rotate elsewhere and must never take the deployment down: the NSX
+    #: password and metadata proxy secret through PUT /api/v2/nsxs/{name} (the NsxBackend resource),
+    #: the OpenStack admin password in Keystone. A change to them alone is an update without an API call.
     replace_fields = tuple(FIELDS["cluster"])
+
+    def _forces_replacement(self, path: str) -> bool:
+        if path in SECRET_FIELDS["cluster"]:
+            return False
+        return super()._forces_replacement(path)
 
     def _problems(self, news: Mapping[str, Any]) -> list[tuple[str, str]]:
         out = super()._problems(news)
@@ -596,6 +605,12 @@ class _DeploymentProvider(_Provider):
             if o.get("controllers") != n.get("controllers"):
                 self._scale(api, id_, status, int(n["controllers"]))
                 status = self._wait(api, news, f"scale to {int(n['controllers'])}")
+            rotated = sorted(set(_changed_paths(o.get("body") or {}, n.get("body") or {})) & set(SECRET_FIELDS["cluster"]))
+            if rotated:
+                _progress(
+                    f"deployment {id_}: {', '.join(rotated)} changed; recorded without an API call (the NSX "
+                    "credentials rotate through the NSX registration, the admin password in Keystone)"
+                )
         return dynamic.UpdateResult(self._result(news, status))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:

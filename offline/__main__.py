@@ -25,6 +25,30 @@ def _provider_name(reg: Registration) -> str:
     return reg.provider.split("::")[-2] if reg.provider else ""
 
 
+DYNAMIC = "pulumi-python:dynamic"
+VM = "vsphere:index/virtualMachine:VirtualMachine"
+METADATA_PROXY = "nsxt:index/policyMetadataProxy:PolicyMetadataProxy"
+#: What the spec section shows of the Manager VM: how it is deployed and what it is told.
+_VM_SPEC_KEYS = ("name", "numCpus", "memory", "disks", "ovfDeploy", "clone", "vapp")
+
+
+def spec(evaluation: Evaluation) -> list[str]:
+    """The VIO pieces as they would be sent: the Manager VM, the Public API bodies (the pickled dynamic
+    provider is never recorded; secrets show as [secret]) and the NSX metadata proxy."""
+    lines: list[str] = []
+    for reg in evaluation.resources:
+        if reg.type == VM or reg.type == METADATA_PROXY or reg.type.startswith(DYNAMIC):
+            shown = (
+                {k: reg.inputs[k] for k in _VM_SPEC_KEYS if k in reg.inputs}
+                if reg.type == VM
+                else reg.inputs
+            )
+            flags = ", ".join(f for f in ("protected" if reg.protect else "",) if f)
+            lines.append(f"{_short_type(reg.type)} {reg.name}" + (f"  [{flags}]" if flags else ""))
+            lines += ["  " + line for line in json.dumps(shown, indent=2, sort_keys=True).splitlines()]
+    return lines
+
+
 def render_tree(evaluation: Evaluation) -> list[str]:
     children: dict[str, list[Registration]] = {}
     for reg in evaluation.resources:
@@ -43,6 +67,9 @@ def render_tree(evaluation: Evaluation) -> list[str]:
             flags = []
             if reg.component:
                 flags.append(f"{count(reg.urn)} children")
+            elif reg.type.startswith(DYNAMIC):
+                # Dynamic resources are served by package pulumi-python's default provider.
+                flags.append(f"provider={_provider_name(reg) or 'pulumi-python (dynamic)'}")
             elif not reg.type.startswith("pulumi:providers:"):
                 flags.append(f"provider={_provider_name(reg) or 'DEFAULT'}")
             if reg.protect:
@@ -69,7 +96,10 @@ def summary(evaluation: Evaluation) -> list[str]:
         f"{len(providers)} providers; {len(evaluation.invokes)} lookups",
         "By provider:",
     ]
-    for name, n in sorted(Counter(_provider_name(r) or "-" for r in custom).items()):
+    def provider_of(r: Registration) -> str:
+        return _provider_name(r) or ("pulumi-python (dynamic)" if r.type.startswith(DYNAMIC) else "-")
+
+    for name, n in sorted(Counter(provider_of(r) for r in custom).items()):
         lines.append(f"  {name:<24} {n}")
     lines.append("By type:")
     for typ, n in sorted(Counter(r.type for r in custom).items()):
@@ -81,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m offline", description=__doc__.split("\n")[0])
     parser.add_argument("stack", help="stack name: reads Pulumi.<stack>.yaml")
     parser.add_argument("--plan", type=Path, help="write the credential-free plan as JSON to this file")
-    parser.add_argument("--quiet", action="store_true", help="counts only, no tree")
+    parser.add_argument("--quiet", action="store_true", help="counts only, no tree and no spec")
     ns = parser.parse_args(argv)
 
     try:
@@ -104,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     if not ns.quiet:
         print()
         print("\n".join(render_tree(evaluation)))
+        print()
+        print("VIO spec (Manager VM, VIO Public API bodies, NSX metadata proxy; secrets masked):")
+        print("\n".join(spec(evaluation)))
     print()
     print("\n".join(summary(evaluation)))
     print()

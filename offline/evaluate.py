@@ -25,6 +25,7 @@ SECRET_MASK = "[secret]"
 _SECRET_SIG = ("4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270")
 _RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+DYNAMIC_PROVIDER_KEY = "__provider"
 
 
 def ensure_nsxt_importable() -> str:
@@ -163,6 +164,8 @@ def _recording_monitor(mocks: Any, evaluation: Evaluation) -> Any:
             if request.type != "pulumi:pulumi:Stack":
                 secrets: list[str] = []
                 raw = json_format.MessageToDict(request.object, preserving_proto_field_name=True)
+                # A dynamic resource's provider is pickled into its inputs: an opaque blob, not spec.
+                raw.pop(DYNAMIC_PROVIDER_KEY, None)
                 inputs = _walk(raw, "", secrets)
                 evaluation.resources.append(
                     Registration(
@@ -175,6 +178,7 @@ def _recording_monitor(mocks: Any, evaluation: Evaluation) -> Any:
                         dependencies=sorted(request.dependencies),
                         property_dependencies={
                             k: sorted(v.urns) for k, v in sorted(request.propertyDependencies.items())
+                            if k != DYNAMIC_PROVIDER_KEY
                         },
                         protect=bool(request.protect),
                         ignore_changes=list(request.ignoreChanges),

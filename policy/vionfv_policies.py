@@ -4,70 +4,54 @@ Plain functions over pulumi-policy's argument objects, so tests call them withou
 wraps them in a mandatory `PolicyPack`.
 
 How each policy sees the program (and what it relies on):
-- Plane VMs are recognised by their role, which the program writes into `extraConfig` as
-  `guestinfo.vio.role` (known at preview); a VM without it falls back to its logical name
-  `...-<role>-<key>` / `...-oms`.
-- HA is recognised from the stack itself: only VIO's `ha` topology has a load balancer pair, so a stack
-  with `lb` VMs is held to the HA rules; `compact` (no lb) is not.
-- Anti-affinity membership is matched on resource references, not IDs: under preview the VMs' IDs are
-  unknown, but the rule's `virtualMachineIds` property dependencies (or, failing those, its dependencies)
-  name the VM resources by URN in preview and in update alike.
+- VIO 7 builds its own plane: the only VM is the VIO Manager (deployed from the OVA, `vapp` properties),
+  and the OpenStack deployment is a dynamic resource (`pulumi-python:dynamic/vio:OpenStackDeployment`)
+  whose inputs are the Public API's `cluster` body plus `controllers` and `min_ready_replicas`.
+- HA is read from that spec: `body.ha_enabled`. An HA deployment must have at least 3 controllers, keep
+  at least 2 ready replicas of every service, and name both VIPs in `body.endpoints`.
 - Protection is a resource option: pulumi-policy hands it over as `args.opts.protect`.
-- Secrets: pulumi-policy's Python analyzer unwraps secrets before a policy sees the inputs
-  (pulumi/pulumi-policy#241: a policy cannot tell a secret from plaintext). `install_secret_markers`
-  keeps the engine's secret marker instead, as `pulumi_policy.secret.Secret`, so the credentials policy
-  can tell; `__main__.py` installs it and, where it cannot, runs that policy as advisory instead of
-  blocking every preview on a false alarm. The offline plan masks secrets as "[secret]"; both count.
+- Dynamic resources have no explicit provider: they are served by package `pulumi-python`'s default
+  provider (pulumi-facts.md), so `explicit-providers` exempts them.
+- Secrets: a secret is recognised through pulumi-policy's public API only, as a `pulumi_policy.Secret`
+  (or the offline plan's "[secret]" mask, or the engine's raw secret marker). pulumi-policy's Python
+  analyzer unwraps secrets before a policy sees the inputs (pulumi/pulumi-policy#241: a policy cannot
+  tell a secret from plaintext), and no public option keeps them: `install_secret_markers` is the one
+  place that touches an internal (the analyzer's deserializer), for the pulumi-policy version in
+  `POLICY_SDK_VERSION` only; on any other version it changes nothing and `__main__.py` runs the
+  credentials policy as advisory (tests/test_policy.py fails naming the installed version).
+- Values unknown during preview: the analyzer's proxy raises when one is read; the walk over inputs
+  skips such a value (it is not plaintext, just not known yet) instead of stopping at the first one.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from pulumi_policy import (
     EnforcementLevel,
-    PolicyResource,
     ReportViolation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
-    StackValidationArgs,
-    StackValidationPolicy,
+    Secret,
 )
-from pulumi_policy.proxy import (
-    UNKNOWN_ARRAY_VALUE,
-    UNKNOWN_BOOLEAN_VALUE,
-    UNKNOWN_NUMBER_VALUE,
-    UNKNOWN_OBJECT_VALUE,
-    UNKNOWN_STRING_VALUE,
-)
-from pulumi_policy.secret import Secret
 
 VM_TYPE = "vsphere:index/virtualMachine:VirtualMachine"
-ANTI_AFFINITY_TYPE = "vsphere:index/computeClusterVmAntiAffinityRule:ComputeClusterVmAntiAffinityRule"
+DYNAMIC_PREFIX = "pulumi-python:dynamic"
+DEPLOYMENT_TYPE = "pulumi-python:dynamic/vio:OpenStackDeployment"
 SECGROUP_RULE_TYPE = "openstack:networking/secGroupRule:SecGroupRule"
 
-#: Roles that must be spread over hosts in `ha` (a host failure may take at most one replica).
-HA_SPREAD_ROLES = ("lb", "controller", "db")
-#: Roles whose VMs hold state (OMS inventory, the Galera database): never deleted by accident.
-STATEFUL_ROLES = ("oms", "db")
+#: VIO 7.x HA: 3 to 10 controllers (RA 2.2 "VIO sizing"); every service keeps 2 ready replicas.
+HA_MIN_CONTROLLERS = 3
+HA_MIN_READY_REPLICAS = 2
 #: Management-plane ports that must never face the whole internet: SSH, HTTPS/Horizon, Keystone,
-#: OMS (8443), MariaDB/Galera (3306, 4567), RabbitMQ (5671/5672).
+#: the VIO Manager (8443), MariaDB/Galera (3306, 4567), RabbitMQ (5671/5672).
 MANAGEMENT_PORTS = (22, 443, 3306, 4567, 5000, 5671, 5672, 8443)
 WORLD = (ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0"))
 SECRET_MASK = "[secret]"
-#: What pulumi-policy puts where a value is unknown during preview; not plaintext, just not known yet.
-UNKNOWNS = frozenset(
-    {
-        UNKNOWN_STRING_VALUE,
-        UNKNOWN_NUMBER_VALUE,
-        UNKNOWN_BOOLEAN_VALUE,
-        UNKNOWN_ARRAY_VALUE,
-        UNKNOWN_OBJECT_VALUE,
-    }
-)
+#: The engine's secret marker in serialized properties (pulumi/pulumi sdk/go/common/resource/sig).
 _SECRET_SIG = ("4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270")
 #: Input names that carry credentials (camelCase as Pulumi sends them, snake_case as written).
 CREDENTIAL_NAME = re.compile(
@@ -103,71 +87,40 @@ def _get(props: Mapping[str, Any], *path: str) -> Any:
     return plain(value)
 
 
-_ROLE_IN_NAME = re.compile(r"-(oms)$|-(compute-driver)-.+$|-(lb|controller|db)-[^-]+$")
-
-
-def vm_role(props: Mapping[str, Any], name: str) -> str | None:
-    """The plane role of a VM: `guestinfo.vio.role` in its extraConfig, else from its logical name."""
-    role = _get(props, "extraConfig", "guestinfo.vio.role")
-    if isinstance(role, str) and role:
-        return role
-    match = _ROLE_IN_NAME.search(name)
-    return next((g for g in match.groups() if g), None) if match else None
-
-
-def _vms(resources: Iterable[PolicyResource]) -> dict[str, tuple[PolicyResource, str]]:
-    """Plane VMs by URN, with their role."""
-    out = {}
-    for res in resources:
-        if res.resource_type == VM_TYPE:
-            role = vm_role(res.props, res.name)
-            if role:
-                out[res.urn] = (res, role)
-    return out
-
-
-def is_ha(resources: Iterable[PolicyResource]) -> bool:
-    return any(role == "lb" for _, role in _vms(resources).values())
-
-
-def rule_members(rule: PolicyResource) -> set[str]:
-    """URNs of the VMs a DRS rule names: its `virtualMachineIds` property dependencies, else its
-    dependencies (both known under preview, unlike the IDs themselves)."""
-    refs = rule.property_dependencies.get("virtualMachineIds") or rule.dependencies
-    return {r.urn for r in refs if r.resource_type == VM_TYPE}
+def is_manager_vm(props: Mapping[str, Any], name: str) -> bool:
+    """The VIO Manager: the VM deployed from the OVA / its template with vApp properties."""
+    return _get(props, "vapp") is not None or name.endswith("-manager")
 
 
 # ------------------------------------------------------------------------------------------- policies
 
 
-def ha_roles_anti_affinity(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-    """In `ha`, every lb, controller and db VM is in a vSphere VM anti-affinity rule."""
-    if not is_ha(args.resources):
+def ha_deployment_spec(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """An HA OpenStack deployment (`ha_enabled`) has >= 3 controllers, >= 2 ready replicas per service and
+    both VIPs (private on the management network, public on the API access network)."""
+    if args.resource_type != DEPLOYMENT_TYPE or _get(args.props, "body", "ha_enabled") is not True:
         return
-    covered: set[str] = set()
-    for res in args.resources:
-        if res.resource_type == ANTI_AFFINITY_TYPE:
-            covered |= rule_members(res)
-    for urn, (res, role) in sorted(_vms(args.resources).items()):
-        if role in HA_SPREAD_ROLES and urn not in covered:
-            report_violation(
-                f"{role} VM '{res.name}' is in no ComputeClusterVmAntiAffinityRule: one host failure could "
-                f"take down more than one {role}. Keep ManagementPlaneArgs.anti_affinity on (the default).",
-                urn,
-            )
-
-
-def ha_database_quorum(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-    """In `ha`, the database cluster has an odd number of nodes, at least 3 (Galera quorum)."""
-    if not is_ha(args.resources):
-        return
-    dbs = sorted(res.name for res, role in _vms(args.resources).values() if role == "db")
-    if len(dbs) < 3 or len(dbs) % 2 == 0:
+    controllers = _get(args.props, "controllers")
+    if isinstance(controllers, int | float) and controllers < HA_MIN_CONTROLLERS:
         report_violation(
-            f"ha has {len(dbs)} database node(s) {dbs}: Galera keeps quorum only with an odd count of at "
-            "least 3 (3 survives one loss). Set the db replicas in ipplan.TOPOLOGIES['ha'] to 3 or 5.",
+            f"'{args.name}' is ha_enabled with {int(controllers)} controller(s): VIO HA runs 3 to 10. Set "
+            "vio.controllers to 3 or more (or topology: compact for one controller without HA).",
             None,
         )
+    ready = _get(args.props, "min_ready_replicas")
+    if isinstance(ready, int | float) and ready < HA_MIN_READY_REPLICAS:
+        report_violation(
+            f"'{args.name}' is ha_enabled but accepts {int(ready)} ready replica(s) per service: a single "
+            "failure would stop a service. Keep min_ready_replicas at 2 (ManagementPlane's HA default).",
+            None,
+        )
+    for vip in ("private_vip", "public_vip"):
+        if not _get(args.props, "body", "endpoints", vip):
+            report_violation(
+                f"'{args.name}' is ha_enabled without endpoints.{vip}; set managementNetwork.privateVip and "
+                "apiAccessNetwork.publicVip",
+                None,
+            )
 
 
 def _ports(props: Mapping[str, Any]) -> range | None:
@@ -210,15 +163,18 @@ def no_open_management_ports(args: ResourceValidationArgs, report_violation: Rep
         )
 
 
-def stateful_vms_protected(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    """OMS and database VMs carry `protect`, so no `destroy` or replacement deletes them by mistake."""
-    if args.resource_type != VM_TYPE:
+def vio_plane_protected(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """The VIO Manager VM and the OpenStack deployment carry `protect`: a `destroy` or a replacement
+    must never delete the Manager's inventory or a running cloud by mistake."""
+    if args.resource_type == VM_TYPE and is_manager_vm(args.props, args.name):
+        what = "the VIO Manager VM"
+    elif args.resource_type == DEPLOYMENT_TYPE:
+        what = "the OpenStack deployment"
+    else:
         return
-    role = vm_role(args.props, args.name)
-    if role in STATEFUL_ROLES and not args.opts.protect:
+    if not args.opts.protect:
         report_violation(
-            f"{role} VM '{args.name}' is not protected; it holds state. Keep "
-            "ManagementPlaneArgs.protect_stateful on (the default).",
+            f"'{args.name}' ({what}) is not protected; keep ManagementPlaneArgs.protect on (the default).",
             None,
         )
 
@@ -228,6 +184,10 @@ def explicit_providers(args: ResourceValidationArgs, report_violation: ReportVio
     provider = args.provider
     if provider is None or args.resource_type.startswith("pulumi:providers:"):
         return
+    if args.resource_type.startswith(DYNAMIC_PREFIX):
+        # Exempt: a dynamic resource is always served by package pulumi-python's default provider (there
+        # is no explicit provider to pass); its credentials are secret inputs, checked below.
+        return
     if "::default" in provider.urn:
         report_violation(
             f"'{args.name}' uses the default provider {provider.urn}; pass the endpoint's explicit provider "
@@ -236,25 +196,33 @@ def explicit_providers(args: ResourceValidationArgs, report_violation: ReportVio
         )
 
 
-def _raw(value: Any) -> Any:
-    """The container behind pulumi-policy's unknown-checking proxy: walking it must not stop at the first
-    value that is unknown during preview (an ID), only skip such values."""
-    if type(value).__name__ in {"_DictProxy", "_ListProxy"}:
-        return value["__target"]
-    return value
+_UNKNOWN = object()
+
+
+def _read(container: Any, key: Any) -> Any:
+    """container[key], or _UNKNOWN where the analyzer's proxy refuses a value unknown during preview.
+    Its exception type (pulumi_policy.proxy.UnknownValueError) is not part of the public API."""
+    try:
+        return container[key]
+    except Exception:  # noqa: BLE001 - only the proxy's unknown-value refusal can happen here
+        return _UNKNOWN
 
 
 def _leaves(value: Any, path: str = "") -> Iterator[tuple[str, str, Any]]:
-    """(path, key, value) of every leaf; a secret marker is a leaf."""
-    value = _raw(value)
+    """(path, key, value) of every known leaf; a secret marker is a leaf. Values unknown during preview
+    are skipped, not treated as the end of the walk."""
     if is_secret(value):
         yield path, path.rsplit(".", 1)[-1].split("[")[0], value
     elif isinstance(value, Mapping):
-        for key in value:
-            yield from _leaves(value[key], f"{path}.{key}" if path else str(key))
-    elif isinstance(value, (list, tuple)):
-        for i, item in enumerate(value):
-            yield from _leaves(item, f"{path}[{i}]")
+        for key in list(value):
+            item = _read(value, key)
+            if item is not _UNKNOWN:
+                yield from _leaves(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
+        for i in range(len(value)):
+            item = _read(value, i)
+            if item is not _UNKNOWN:
+                yield from _leaves(item, f"{path}[{i}]")
     else:
         yield path, path.rsplit(".", 1)[-1].split("[")[0], value
 
@@ -264,7 +232,7 @@ def credentials_are_secrets(args: ResourceValidationArgs, report_violation: Repo
     for path, key, value in _leaves(args.props):
         if not CREDENTIAL_NAME.search(key) or is_secret(value):
             continue
-        if isinstance(value, str) and value and value not in UNKNOWNS:
+        if isinstance(value, str) and value:
             report_violation(
                 f"input '{path}' of '{args.name}' is a credential in plaintext; pass it as a secret "
                 "(secret config read with Config.require_secret, or pulumi.Output.secret)",
@@ -276,15 +244,10 @@ def policies(credentials_enforcement: EnforcementLevel | None = None) -> list[An
     """The pack's policies; `credentials_enforcement` overrides the credentials policy's level (see
     `install_secret_markers`)."""
     return [
-        StackValidationPolicy(
-            name="ha-roles-anti-affinity",
-            description="In ha, every lb, controller and db VM is in a VM anti-affinity rule.",
-            validate=ha_roles_anti_affinity,
-        ),
-        StackValidationPolicy(
-            name="ha-database-quorum",
-            description="In ha, the database cluster has an odd number (>= 3) of nodes.",
-            validate=ha_database_quorum,
+        ResourceValidationPolicy(
+            name="ha-deployment-spec",
+            description="An ha_enabled deployment has >= 3 controllers, >= 2 ready replicas and both VIPs.",
+            validate=ha_deployment_spec,
         ),
         ResourceValidationPolicy(
             name="no-open-management-ports",
@@ -292,9 +255,9 @@ def policies(credentials_enforcement: EnforcementLevel | None = None) -> list[An
             validate=no_open_management_ports,
         ),
         ResourceValidationPolicy(
-            name="stateful-vms-protected",
-            description="OMS and database VMs are protected from deletion.",
-            validate=stateful_vms_protected,
+            name="vio-plane-protected",
+            description="The VIO Manager VM and the OpenStack deployment are protected from deletion.",
+            validate=vio_plane_protected,
         ),
         ResourceValidationPolicy(
             name="explicit-providers",
@@ -311,34 +274,43 @@ def policies(credentials_enforcement: EnforcementLevel | None = None) -> list[An
 
 
 # ------------------------------------------------------------------------------- secret markers (CLI)
+# The only use of pulumi-policy internals in the pack, isolated here and tied to one SDK version.
 
-
-def keep_secret_markers(props: Mapping[str, Any], proxy_secrets: bool = False) -> dict[str, Any]:
-    """Drop-in for `pulumi_policy.policy.deserialize_properties` that turns the engine's secret marker
-    into `Secret(value)` instead of the bare value (assets and archives as before)."""
-    from pulumi_policy import deserialize
-
-    def convert(value: Any) -> Any:
-        if isinstance(value, dict):
-            sig = value.get(deserialize.SPECIAL_SIG_KEY)
-            if sig == deserialize.SPECIAL_SECRET_SIG:
-                return Secret(convert(value.get("value")))
-            if sig is not None:
-                return deserialize._deserialize_property(value, proxy_secrets)
-            return {k: convert(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [convert(v) for v in value]
-        return value
-
-    return {k: convert(v) for k, v in props.items()}
+#: The pulumi-policy release `install_secret_markers` was checked against (policy/requirements.txt pins it):
+#: its analyzer deserializes validate-time inputs with `pulumi_policy.policy.deserialize_properties`
+#: (pulumi_policy/policy.py, `analyze` / `analyze_stack`), which unwraps secrets.
+POLICY_SDK_VERSION = "1.21.0"
 
 
 def install_secret_markers() -> bool:
-    """Make the analyzer keep secret markers; False (and nothing changed) if this pulumi-policy's
-    analyzer does not deserialize through the function this replaces."""
+    """Make the analyzer hand secret inputs to policies as `pulumi_policy.Secret` instead of the bare value.
+
+    Returns False, changing nothing, unless the installed pulumi-policy is POLICY_SDK_VERSION and its
+    analyzer still deserializes through the function replaced here.
+    """
+    from importlib.metadata import version
+
+    if version("pulumi-policy") != POLICY_SDK_VERSION:
+        return False
     from pulumi_policy import policy as analyzer
 
-    if not callable(getattr(analyzer, "deserialize_properties", None)):
+    original = getattr(analyzer, "deserialize_properties", None)
+    if not callable(original):
         return False
+
+    def keep_secret_markers(props: Mapping[str, Any], proxy_secrets: bool = False) -> dict[str, Any]:
+        def convert(value: Any) -> Any:
+            if isinstance(value, dict):
+                if value.get(_SECRET_SIG[0]) == _SECRET_SIG[1]:
+                    return Secret(convert(value.get("value")))
+                if _SECRET_SIG[0] in value:  # an asset or archive: the stock deserializer handles it
+                    return original({"v": value}, proxy_secrets)["v"]
+                return {k: convert(v) for k, v in value.items()}
+            if isinstance(value, list):
+                return [convert(v) for v in value]
+            return value
+
+        return {k: convert(v) for k, v in props.items()}
+
     analyzer.deserialize_properties = keep_secret_markers
     return True

@@ -1,19 +1,19 @@
 """Whether the inventories can take the deployment: pure functions from settings and inventories to results.
 
 No I/O here, so every rule reads as data in, verdict out. The plane's demand comes from the same sources
-`pulumi up` uses: `ipplan.allocate` for the nodes and their addresses, `Settings.node_size` for sizing.
+`pulumi up` uses: `Settings.plan()` for the Manager's address, the VIPs and the controller count,
+`vio.manager` and `CONTROLLER_SIZES` for sizing.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 from typing import Literal
 
 from components import ipplan
-from components.settings import Settings
+from components.settings import CONTROLLER_SIZES, Settings
 from preflight import compat
 from preflight.inventory import Endpoint, Host, Inventory, VcenterError, VirtualMachine
 
@@ -53,37 +53,34 @@ def _one_of(names: Iterable[str]) -> str:
 
 @dataclass(frozen=True)
 class Demand:
-    """What the plane asks of the management cluster."""
+    """What VIO asks of the management cluster: the Manager plus the controllers the Manager creates."""
 
-    nodes: tuple[ipplan.Node, ...]
+    plan: ipplan.Plan
     vcpus: int
     memory_mb: int
     disk_gb: int
-    #: Usable hosts the mandatory anti-affinity rules need, and the role that sets the figure.
+    #: Usable hosts HA needs, and the role that sets the figure.
     hosts_needed: int
-    hosts_role: ipplan.Role | None
+    hosts_role: str | None
+
+
+#: In `ha`, three controllers on three hosts: one host lost leaves two replicas of every service.
+HA_HOSTS = 3
 
 
 def demand(settings: Settings) -> Demand:
-    net = settings.management_network
-    nodes = ipplan.allocate(
-        settings.topology,
-        settings.resource_vcenter.compute_clusters,
-        net.static_range.start,
-        net.static_range.end,
-    )
-    sizes = [settings.node_size(n.role) for n in nodes]
-    replicas = Counter(n.role for n in nodes if n.role in ipplan.SPREAD_ROLES)
-    # A mandatory anti-affinity rule exists for a role with more than one replica (management_plane).
-    spread = [(count, role) for role, count in replicas.items() if count > 1]
-    count, role = max(spread) if spread else (1, None)
+    plan = settings.plan()
+    manager = settings.vio.manager
+    cpus, memory_mb, disk_gb = CONTROLLER_SIZES[settings.vio.controller_size]
+    n = plan.controllers
+    ha = settings.topology == "ha"
     return Demand(
-        nodes=tuple(nodes),
-        vcpus=sum(s.cpus for s in sizes),
-        memory_mb=sum(s.memory_mb for s in sizes),
-        disk_gb=sum(s.disk_gb for s in sizes),
-        hosts_needed=count,
-        hosts_role=role,
+        plan=plan,
+        vcpus=manager.cpus + n * cpus,
+        memory_mb=manager.memory_mb + n * memory_mb,
+        disk_gb=sum(manager.disks_gb) + n * disk_gb,
+        hosts_needed=HA_HOSTS if ha else 1,
+        hosts_role="controller" if ha else None,
     )
 
 
@@ -92,7 +89,7 @@ def demand(settings: Settings) -> Demand:
 #: Checks `management` runs, by name, in order. `unchecked` reports each as SKIP when the vCenter could
 #: not be read; a test holds this list equal to what a passing run reports.
 MANAGEMENT_CHECKS: tuple[str, ...] = (
-    "version", "datacenter", "cluster", "datastore", "switch", "port group", "template oms", "template node",
+    "version", "datacenter", "cluster", "datastore", "switch", "port group", "manager source",
     "hosts", "host state", "capacity cpu", "capacity memory", "capacity disk",
 )
 
@@ -121,11 +118,9 @@ def unchecked(settings: Settings, endpoint: Endpoint, why: str) -> list[Result]:
     return out
 
 
-def version(endpoint: Endpoint, inv: Inventory, vio_version: str | None) -> Result:
-    """The vCenter's version is one the configured VIO release supports (`compat.TABLE`)."""
+def version(endpoint: Endpoint, inv: Inventory, vio_version: str) -> Result:
+    """The vCenter's version is one the configured VIO release (`vio.version`) supports (`compat.TABLE`)."""
     vc, where = endpoint.role, endpoint.address
-    if vio_version is None:
-        return _skip(vc, "version", "no VIO version configured: set vio.version (or pass --vio-version)", where)
     release = compat.vio_release(vio_version)
     support = compat.TABLE.get(release or "")
     if support is None:
@@ -256,7 +251,7 @@ def management(
     results.append(_cluster(vc, f"{key}.cluster", inv, dc, mgmt.cluster, where))
     results.append(_datastore(vc, key, inv, dc, mgmt.datastore, where))
     results += _network(vc, settings, inv, at)
-    results += _templates(vc, settings, inv, at)
+    results += _manager_source(vc, settings, inv, at)
     if results[1].status == "pass":
         hosts = [h for h in inv.hosts if h.datacenter == dc and h.cluster == mgmt.cluster]
         cluster_at = f"{at}/{mgmt.cluster}"
@@ -320,35 +315,30 @@ def _network(vc: str, settings: Settings, inv: Inventory, at: str) -> list[Resul
     return out
 
 
-def _templates(vc: str, settings: Settings, inv: Inventory, at: str) -> list[Result]:
+def _manager_source(vc: str, settings: Settings, inv: Inventory, at: str) -> list[Result]:
+    """The Manager's template exists (source template), or the OVA is named (source ova: the URL or path
+    is read by `pulumi up`'s ovf_deploy, not by preflight)."""
     dc = settings.management_vcenter.datacenter
-    out = []
-    for field, name in (("oms", settings.templates.oms), ("node", settings.templates.node)):
-        found = [v for v in inv.vms if v.datacenter == dc and v.name == name]
-        check = f"template {field}"
-        if any(v.template for v in found):
-            out.append(_pass(vc, check, f"template {name!r} exists", at))
-        elif found:
-            out.append(
-                _fail(
-                    vc, check, f"{name!r} is a virtual machine, not a template", at,
-                    f"convert {name!r} to a template, or set templates.{field} to a template",
-                )
-            )
-        else:
-            out.append(
-                _fail(
-                    vc, check, f"template {name!r} not found in datacenter {dc!r}", at,
-                    f"import the template into {dc!r} or fix templates.{field}",
-                )
-            )
-    return out
+    manager = settings.vio.manager
+    check = "manager source"
+    if manager.source == "ova":
+        return [_pass(vc, check, f"Manager deployed from the OVA {manager.ova!r} (not fetched here)", at)]
+    name = manager.template or ""
+    found = [v for v in inv.vms if v.datacenter == dc and v.name == name]
+    if any(v.template for v in found):
+        return [_pass(vc, check, f"Manager template {name!r} exists", at)]
+    if found:
+        return [_fail(vc, check, f"{name!r} is a virtual machine, not a template", at,
+                      f"convert {name!r} to a template, or set vio.manager.template to a template")]
+    return [_fail(vc, check, f"Manager template {name!r} not found in datacenter {dc!r}", at,
+                  f"import the template into {dc!r}, fix vio.manager.template, or use vio.manager.source: ova")]
 
 
 def _host_count(vc: str, settings: Settings, hosts: Sequence[Host], need: Demand, at: str) -> Result:
     usable = [h for h in hosts if h.usable]
     why = (
-        f"topology {settings.topology!r} keeps its {need.hosts_needed} {need.hosts_role} nodes on different hosts"
+        f"topology {settings.topology!r} needs {need.hosts_needed} hosts for its {need.plan.controllers} "
+        f"{need.hosts_role}s (one host lost leaves two)"
         if need.hosts_role
         else f"topology {settings.topology!r} needs a host"
     )
@@ -386,7 +376,7 @@ def _compute_capacity(
     else:
         out.append(
             _fail(vc, "capacity cpu", cpu, at,
-                  "add hosts or free CPU in the cluster, or lower sizing.<role>.cpus / use topology: compact")
+                  "add hosts or free CPU in the cluster, or a smaller vio.controllerSize / fewer vio.controllers")
         )
     mem = f"needs {need.memory_mb} MiB + {pct} = {want_mb} MiB; free {free_mb} MiB on {len(usable)} host(s)"
     if free_mb >= want_mb:
@@ -394,7 +384,7 @@ def _compute_capacity(
     else:
         out.append(
             _fail(vc, "capacity memory", mem, at,
-                  "add hosts or free memory in the cluster, or lower sizing.<role>.memoryMb / use topology: compact")
+                  "add hosts or free memory in the cluster, or a smaller vio.controllerSize / fewer vio.controllers")
         )
     return out
 
@@ -409,7 +399,7 @@ def _disk_capacity(vc: str, name: str, free_bytes: int, need: Demand, margin: fl
         return _pass(vc, "capacity disk", detail, at)
     return _fail(
         vc, "capacity disk", detail, at,
-        "free space on the datastore, set managementVcenter.datastore to a larger one, or lower sizing.<role>.diskGb",
+        "free space on the datastore, set managementVcenter.datastore to a larger one, or a smaller vio.controllerSize",
     )
 
 
@@ -503,27 +493,28 @@ class Planned:
 
 
 def planned_addresses(settings: Settings, need: Demand, management: Endpoint) -> list[Planned]:
-    """Every address the deployment assigns, from the settings: the collision check's input."""
+    """Every fixed address the deployment assigns (`Plan.addresses`): the collision check's input. Only the
+    Manager is a VM of ours with a known identity; the VIPs are held by the controllers VIO creates, so no
+    VM is allowed to hold them before the deployment."""
     folder, pool = plane_placement(settings)
     mgmt = settings.management_vcenter
-
-    def vm(node: ipplan.Node) -> PlaneVm:
-        return PlaneVm(management.address, mgmt.datacenter, folder, mgmt.cluster, pool,
-                       node.vm_name(settings.name_prefix))
-
-    planned = [
-        Planned(n.address, f"planned for {n.slug}", "managementNetwork.staticRange", (vm(n),)) for n in need.nodes
-    ]
-    holders = tuple(vm(n) for n in need.nodes if n.role == "lb")  # the LB pair holds the VIP
-    planned.append(Planned(settings.management_network.vip, "the VIP", "managementNetwork.vip", holders))
+    keys = {"manager": "managementNetwork.managerIp", "private": "managementNetwork.privateVip",
+            "public": "apiAccessNetwork.publicVip"}
+    planned = []
+    for a in need.plan.addresses():
+        owner = PlaneVm(management.address, mgmt.datacenter, folder, mgmt.cluster, pool, a.name)
+        planned.append(Planned(a.ip, f"planned for {a.name}", keys[a.role if a.role == "manager" else a.key],
+                               (owner,) if a.role == "manager" else ()))
     return planned
 
 
 def addresses(
     settings: Settings, need: Demand, inventories: Sequence[tuple[Endpoint, Inventory]], management: Endpoint
 ) -> list[Result]:
-    """Each planned address must be free, unless the VM holding it is, by identity (`PlaneVm`), the
-    plane's own VM for it."""
+    """Each planned fixed address (the Manager, both VIPs) must be free, unless the VM holding it is, by
+    identity (`PlaneVm`), the plane's own VM for it: the deployed Manager holding its own address (a
+    preflight before an update). VIO's ranges are the Manager's to assign: a VM already inside one is
+    reported too."""
     planned = planned_addresses(settings, need, management)
     holders: dict[str, list[tuple[Endpoint, VirtualMachine]]] = {}
     seen: set[tuple[str, str, str, str, str]] = set()
@@ -544,7 +535,7 @@ def addresses(
             continue
         endpoint, vm = users[0]
         detail = f"{plan.address} ({plan.label}) is already the guest IP of VM {vm.name!r}"
-        fix = f"free {plan.address} on {vm.name!r}, or move {plan.key} to unused addresses"
+        fix = f"free {plan.address} on {vm.name!r}, or move {plan.key} to an unused address"
         alike = [o for o in plan.owners if o.name == vm.name]
         if alike:
             detail += (f", which is named like the plane's VM but is not it: it is "
@@ -553,9 +544,21 @@ def addresses(
         if len(users) > 1:
             detail += f" (and {len(users) - 1} other VM(s))"
         out.append(_fail("both", "ip free", detail, f"{endpoint.address}/{vm.datacenter}", fix))
+    for field, rng in (("managementNetwork.vioRange", need.plan.management_range),
+                       ("apiAccessNetwork.vioRange", need.plan.api_range)):
+        for ip, users in sorted(holders.items()):
+            try:
+                inside = IPv4Address(ip) in rng
+            except ValueError:
+                continue
+            if inside:
+                endpoint, vm = users[0]
+                out.append(_fail("both", "ip free", f"{ip} inside {field} {rng.start}-{rng.end} is already the "
+                                 f"guest IP of VM {vm.name!r}", f"{endpoint.address}/{vm.datacenter}",
+                                 f"free {ip} on {vm.name!r}, or move {field} to unused addresses"))
     if not out:
         out.append(
-            _pass("both", "ip free", f"{len(planned)} planned address(es) unused by any VM guest IP",
-                  f"{settings.management_network.cidr}")
+            _pass("both", "ip free", f"{len(planned)} planned address(es) and both VIO ranges unused by any "
+                  "VM guest IP", f"{settings.management_network.cidr}, {settings.api_access_network.cidr}")
         )
     return out

@@ -46,9 +46,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=float(env("VIONFV_PREFLIGHT_TIMEOUT", "120")),
                    help="seconds the whole run may take; a vCenter not read by then is reported as not "
                         "answering and its checks as not checked (default 120, env VIONFV_PREFLIGHT_TIMEOUT)")
-    p.add_argument("--vio-version", default=env("VIONFV_VIO_VERSION"),
-                   help="VIO release to check the vCenter versions against, e.g. 7.3.0, when the stack has "
-                        "no vio.version (env VIONFV_VIO_VERSION)")
     p.add_argument("--ca-bundle", default=env("VIONFV_CA_BUNDLE"),
                    help="PEM file of CAs that sign the vCenter certificates (default: system store, "
                         "env VIONFV_CA_BUNDLE)")
@@ -71,16 +68,6 @@ def endpoints(settings: stack.config.Settings, passwords: dict[str, str]) -> tup
         Endpoint("resource", "resourceVcenter", r.server, r.port, r.username,
                  passwords["resourceVcenterPassword"], r.allow_unverified_ssl),
     )
-
-
-def vio_version(settings: stack.config.Settings, option: str | None) -> str | None:
-    """The VIO release to check against: the stack's `vio.version`, else `--vio-version`.
-
-    getattr: `vio.version` arrives with the management plane's reshaping (issue 9); until a stack has it,
-    the option is the only source.
-    """
-    configured = getattr(getattr(settings, "vio", None), "version", None)
-    return str(configured) if configured else option
 
 
 class _Reader(threading.Thread):
@@ -144,13 +131,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
     settings = loaded.settings
-    vio = vio_version(settings, args.vio_version)
+    vio = settings.vio.version
     # A single read may wait the whole budget; the deadline, not the socket, is what ends the run.
     options = ConnectOptions(timeout=args.timeout, ca_bundle=args.ca_bundle, protocol=args.protocol,
                              page_size=args.page_size)
     mgmt, res = endpoints(settings, loaded.passwords)
     progress(f"stack {args.stack}: {settings.topology} topology, {settings.pod_layout}, "
-             f"VIO {vio or '(version not set)'}, timeout {args.timeout:g}s")
+             f"VIO {vio}, timeout {args.timeout:g}s")
 
     # Both vCenters at once: a dead one then costs the budget once, not twice in a row.
     same = (mgmt.server.lower(), mgmt.port, mgmt.username) == (res.server.lower(), res.port, res.username)

@@ -136,8 +136,11 @@ def management_spec(settings: Settings, hosts: int | None = None) -> dict[str, A
                 "datastores": [{"name": m.datastore, "capacityGB": 4096, "freeGB": 3072}],
                 "switches": [{"name": m.distributed_switch, "portGroups": port_groups}],
                 "vms": [
-                    {"name": settings.templates.oms, "cluster": m.cluster, "template": True},
-                    {"name": settings.templates.node, "cluster": m.cluster, "template": True},
+                    *(
+                        [{"name": settings.vio.manager.template, "cluster": m.cluster, "template": True}]
+                        if settings.vio.manager.template
+                        else []
+                    ),
                     {"name": "jumphost", "cluster": m.cluster, "ips": [str(net.gateway + 200)]},
                 ],
             }

@@ -24,15 +24,22 @@ def dot(plan: dict[str, Any]) -> str:
     return diagram.to_dot(plan)
 
 
-def test_every_plane_vm_is_drawn(plan: dict[str, Any], dot: str) -> None:
-    vms = [r for r in plan["resources"] if r["type"] == diagram.VM]
-    assert vms
-    for vm in vms:
-        assert f'"{vm["urn"]}" [label="{vm["inputs"]["name"]}\\n' in dot
+def test_the_manager_vm_is_drawn_with_its_address(plan: dict[str, Any], dot: str) -> None:
+    (vm,) = [r for r in plan["resources"] if r["type"] == diagram.VM]
+    assert f'"{vm["urn"]}" [label="{vm["inputs"]["name"]}\\nVIO Manager (OVA)\\n{plan["outputs"]["managerIp"]}\\n' in dot
 
 
-def test_vip_and_endpoint_come_from_the_outputs(plan: dict[str, Any], dot: str) -> None:
-    assert f'VIP {plan["outputs"]["vip"]}\\n{plan["outputs"]["publicEndpoint"]}' in dot
+def test_the_deployment_and_each_controller_vio_reports_are_drawn(plan: dict[str, Any], dot: str) -> None:
+    (dep,) = [r for r in plan["resources"] if r["type"] == diagram.DEPLOYMENT]
+    assert f'"{dep["urn"]}" [label="OpenStack deployment vio\\nHA, 3 controller(s)' in dot
+    for i, ip in enumerate(plan["outputs"]["nodes"]["controller"]):
+        assert f'controller_{i} [label="controller-{i}\\n{ip}"]' in dot
+    assert "controllers (created and placed by VIO)" in dot
+
+
+def test_vips_and_endpoint_come_from_the_outputs(plan: dict[str, Any], dot: str) -> None:
+    out = plan["outputs"]
+    assert f'private VIP {out["privateVip"]}\\npublic VIP {out["publicVip"]}\\n{out["publicEndpoint"]}' in dot
 
 
 def test_both_vcenters_and_nsx_manager_are_drawn(plan: dict[str, Any], dot: str) -> None:
@@ -55,10 +62,12 @@ def test_each_tenant_is_drawn_once_with_its_networks(plan: dict[str, Any], dot: 
             assert f'label="{network}\\n' in dot
 
 
-def test_tier0_and_anti_affinity_rules_are_drawn(plan: dict[str, Any], dot: str) -> None:
-    for res in plan["resources"]:
-        if res["type"] in (diagram.RULE,) or res["type"].endswith(":PolicyTier0Gateway"):
-            assert f'"{res["urn"]}" [label=' in dot
+def test_tier0_and_the_vio_api_registrations_are_drawn(plan: dict[str, Any], dot: str) -> None:
+    drawn = [r for r in plan["resources"]
+             if r["type"].startswith(diagram.VIO_API) or r["type"].endswith(":PolicyTier0Gateway")]
+    assert len(drawn) == 5
+    for res in drawn:
+        assert f'"{res["urn"]}" [label=' in dot
 
 
 def test_north_south_path_links_tier0_external_network_and_each_tenant_router(plan: dict[str, Any], dot: str) -> None:

@@ -138,21 +138,26 @@ def test_edge_pools_follow_the_layout(clusters):
 
 
 @pytest.mark.parametrize("stack", ["prod", "three_pod"])
-def test_compute_drivers_take_cluster_ids_from_the_resource_pod(stack, request):
+def test_vio_deployment_takes_compute_clusters_and_dvs_from_the_resource_pod(stack, request):
     evaluation: Evaluation = request.getfixturevalue(stack)
     looked_up = {
         i.args["name"]: i for i in evaluation.invokes if i.token == "vsphere:index/getComputeCluster:getComputeCluster"
     }
-    for cluster, cluster_id in evaluation.outputs["computeClusterIds"].items():
-        vm = evaluation.named(f"vio-plane-compute-driver-{cluster}")
-        assert vm.inputs["extraConfig"]["guestinfo.vio.compute_cluster_moref"] == cluster_id
-        # ...the ID answered to the pod's lookup on the resource vCenter, in the pod's datacenter:
+    dvs = [i for i in evaluation.invokes if i.token == "vsphere:index/getDistributedVirtualSwitch:getDistributedVirtualSwitch"
+           and RESOURCE_PROVIDER in i.provider]
+    assert [i.args["name"] for i in dvs] == ["res-dvs01"]
+    assert dvs[0].args["datacenterId"] == evaluation.outputs["resourceDatacenterId"]
+    deployment = evaluation.named("vio-plane-deployment")
+    clusters = deployment.inputs["body"]["openstack_info"]["compute"]["compute_clusters"]
+    assert [c["cluster_name"] for c in clusters] == sorted(evaluation.outputs["computeClusterIds"])
+    for cluster in evaluation.outputs["computeClusterIds"]:
+        # ...each cluster answered to the pod's lookup on the resource vCenter, in the pod's datacenter:
         assert RESOURCE_PROVIDER in looked_up[cluster].provider
         assert looked_up[cluster].args["datacenterId"] == evaluation.outputs["resourceDatacenterId"]
-        # ...and the driver waits for the pod to prepare that cluster (its tenant pool).
+        # ...and the deployment waits for the pod to prepare that cluster (its tenant pool).
         pool = evaluation.named(f"vio-res-tenant-pool-{cluster}")
         assert pool.parent == evaluation.by_type(POD)[0].urn
-        assert pool.urn in vm.property_dependencies["extraConfig"]
+        assert pool.urn in deployment.property_dependencies["body"]
 
 
 # ----------------------------------------------------------------------------------- Tier-0

@@ -29,3 +29,18 @@ def test_the_stand_in_is_reported_on_every_call_where_the_sdk_was_not_generated(
     first, second = ensure_nsxt_importable(), ensure_nsxt_importable()
     assert first == second
     assert evaluate("dev").nsxt_sdk == first
+
+
+def test_the_plan_output_shows_the_vio_spec_masked_and_the_same_on_every_run(dev, capsys):
+    from offline.__main__ import spec
+    from offline.evaluate import DYNAMIC_PROVIDER_KEY
+
+    first = spec(dev)
+    text = "\n".join(first)
+    for header in ("VirtualMachine vio-plane-manager  [protected]", "OpenStackDeployment vio-plane-deployment  [protected]",
+                   "NsxBackend vio-plane-nsx", "VcenterRegistration vio-plane-vcenter-resource",
+                   "PolicyMetadataProxy vio-res-nsx-metadata-proxy"):
+        assert header in first, header
+    assert '"admin_password": "[secret]"' in text and '"secret": "[secret]"' in text
+    assert "planted-secret-" not in text and DYNAMIC_PROVIDER_KEY not in text
+    assert spec(evaluate("dev")) == first

@@ -1,4 +1,4 @@
-"""IP plan: pure functions, checked with properties over generated ranges and cluster lists."""
+"""IP plan: pure functions, checked with properties over generated ranges and controller counts."""
 
 from __future__ import annotations
 
@@ -10,49 +10,72 @@ from hypothesis import strategies as st
 
 from components import ipplan
 
-clusters = st.lists(
-    st.from_regex(r"[a-z][a-z0-9-]{0,10}[a-z0-9]", fullmatch=True), max_size=6, unique=True
-)
-topologies = st.sampled_from(sorted(ipplan.TOPOLOGIES))
-starts = st.integers(min_value=int(IPv4Address("10.0.0.1")), max_value=int(IPv4Address("10.255.0.1")))
+A = IPv4Address
+ha_controllers = st.integers(min_value=3, max_value=10)
 
 
-@given(topologies, clusters, starts, st.integers(min_value=0, max_value=40))
-def test_allocation_is_unique_inside_the_range_and_deterministic(topology, names, start, spare):
-    first = IPv4Address(start)
-    needed = ipplan.addresses_needed(topology, len(names))
-    last = first + needed - 1 + spare
-    plan = ipplan.allocate(topology, names, first, last)
-    assert plan == ipplan.allocate(topology, names, first, last)
-    addresses = [n.address for n in plan]
-    assert len(set(addresses)) == len(addresses) == needed
-    assert all(first <= a <= last for a in addresses)
-    assert len({n.slug for n in plan}) == len(plan)
+def _plan(topology: str = "ha", controllers: int | None = None, spare: int = 0) -> ipplan.Plan:
+    count = ipplan.controller_count(topology, controllers)
+    size = ipplan.addresses_needed(count) + spare
+    return ipplan.make_plan(
+        topology, "vio", manager_ip=A("10.0.0.5"), private_vip=A("10.0.0.6"), public_vip=A("10.0.1.6"),
+        management_range=(A("10.0.0.10"), A("10.0.0.10") + size - 1),
+        api_range=(A("10.0.1.10"), A("10.0.1.10") + size - 1), controllers=controllers,
+    )
 
 
-@given(topologies, clusters, st.from_regex(r"z[a-z0-9]{1,8}", fullmatch=True))
-def test_appending_a_cluster_moves_no_existing_node(topology, names, extra):
-    first = IPv4Address("10.1.0.10")
-    before = ipplan.allocate(topology, names, first, first + 60)
-    after = ipplan.allocate(topology, [*names, extra], first, first + 60)
-    assert after[: len(before)] == before
-    assert after[-1].role == "compute-driver" and after[-1].key == extra
+@given(ha_controllers, st.integers(min_value=0, max_value=20))
+def test_plan_is_deterministic_and_ranges_hold_twice_the_controllers(controllers, spare):
+    plan = _plan("ha", controllers, spare)
+    assert plan == _plan("ha", controllers, spare)
+    assert plan.nodes == {"manager": 1, "controller": controllers}
+    assert plan.management_range.size >= 2 * controllers and plan.api_range.size >= 2 * controllers
+    ips = [a.ip for a in plan.addresses()]
+    assert len(set(ips)) == len(ips)
+    assert not any(ip in plan.management_range or ip in plan.api_range for ip in ips)
 
 
-def test_ha_has_no_single_point_of_failure_and_compact_one_controller():
-    ha = ipplan.node_keys("ha", ["c1"])
-    compact = ipplan.node_keys("compact", ["c1"])
-    count = lambda keys, role: sum(1 for r, _ in keys if r == role)  # noqa: E731
-    assert (count(ha, "lb"), count(ha, "controller"), count(ha, "db")) == (2, 3, 3)
-    assert (count(compact, "lb"), count(compact, "controller"), count(compact, "db")) == (0, 1, 0)
-    assert count(ha, "compute-driver") == count(compact, "compute-driver") == 1
+def test_ha_defaults_to_three_controllers_and_compact_to_one():
+    assert ipplan.nodes("ha") == {"manager": 1, "controller": 3}
+    assert ipplan.nodes("compact") == {"manager": 1, "controller": 1}
 
 
-def test_a_range_too_small_is_refused_with_the_numbers():
-    with pytest.raises(ValueError, match="holds 3 address"):
-        ipplan.allocate("ha", ["c1"], IPv4Address("10.0.0.1"), IPv4Address("10.0.0.3"))
+@pytest.mark.parametrize(("topology", "count", "allowed"), [("ha", 2, "3 to 10"), ("ha", 11, "3 to 10"),
+                                                           ("compact", 3, "exactly 1")])
+def test_controller_counts_outside_the_topology_are_refused_naming_the_range(topology, count, allowed):
+    with pytest.raises(ValueError, match=allowed):
+        ipplan.controller_count(topology, count)
+
+
+def test_a_range_without_upgrade_room_is_refused_with_the_numbers():
+    with pytest.raises(ValueError, match=r"holds 5 address\(es\), 6 needed"):
+        ipplan.make_plan("ha", "vio", manager_ip=A("10.0.0.5"), private_vip=A("10.0.0.6"),
+                         public_vip=A("10.0.1.6"), management_range=(A("10.0.0.10"), A("10.0.0.14")),
+                         api_range=(A("10.0.1.10"), A("10.0.1.40")))
+
+
+def test_a_vip_inside_a_vio_range_is_refused():
+    with pytest.raises(ValueError, match=r"vio-private-vip 10\.0\.0\.12 lies inside the management range"):
+        ipplan.make_plan("compact", "vio", manager_ip=A("10.0.0.5"), private_vip=A("10.0.0.12"),
+                         public_vip=A("10.0.1.6"), management_range=(A("10.0.0.10"), A("10.0.0.14")),
+                         api_range=(A("10.0.1.10"), A("10.0.1.40")))
 
 
 def test_unknown_topology_is_refused_naming_the_choices():
     with pytest.raises(ValueError, match=r"unknown topology 'huge'.*compact"):
-        ipplan.node_keys("huge", [])
+        ipplan.nodes("huge")
+
+
+def test_plan_entries_name_the_manager_vm_both_vips_and_both_ranges():
+    entries = _plan("compact").entries()
+    assert [(e["role"], e["key"]) for e in entries] == [
+        ("manager", "0"), ("vip", "private"), ("vip", "public"), ("range", "management"), ("range", "api")
+    ]
+    assert entries[0] == {"name": "vio-manager", "role": "manager", "key": "0", "ip": "10.0.0.5"}
+
+
+def test_nodes_by_role_take_the_controllers_from_the_status():
+    status = [{"name": "c-1", "ip": "10.0.0.11", "role": "controller"},
+              {"name": "c-0", "ip": "10.0.0.10", "role": "controller"}]
+    assert ipplan.by_role(_plan("compact"), status) == {"manager": ["10.0.0.5"],
+                                                        "controller": ["10.0.0.10", "10.0.0.11"]}

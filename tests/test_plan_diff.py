@@ -31,9 +31,24 @@ def renamed(prod: Evaluation) -> dict[str, Any]:
     return _changed(prod, namePrefix="nfv")
 
 
+def _vio(**changes: Any) -> dict[str, Any]:
+    return {**stack_config("prod")["vio-nfv:vio"], **changes}
+
+
 @pytest.fixture(scope="module")
 def resized(prod: Evaluation) -> dict[str, Any]:
-    return _changed(prod, sizing={"db": {"cpus": 8, "memoryMb": 32768, "diskGb": 80}})
+    manager = {**stack_config("prod")["vio-nfv:vio"]["manager"], "cpus": 8, "memoryMb": 32768}
+    return _changed(prod, vio=_vio(manager=manager))
+
+
+@pytest.fixture(scope="module")
+def scaled(prod: Evaluation) -> dict[str, Any]:
+    return _changed(prod, vio=_vio(controllers=5))
+
+
+@pytest.fixture(scope="module")
+def rehosted(prod: Evaluation) -> dict[str, Any]:
+    return _changed(prod, openstack={**stack_config("prod")["vio-nfv:openstack"], "publicHostname": "os.nfv.example.net"})
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +65,9 @@ def cluster_moved(prod: Evaluation) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def template_rebuilt(prod: Evaluation) -> dict[str, Any]:
-    return _changed(prod, templates={"oms": "vio-oms-7.3.1-template", "node": "vio-photon-7.3.0-template"})
+def ova_rebuilt(prod: Evaluation) -> dict[str, Any]:
+    manager = {**stack_config("prod")["vio-nfv:vio"]["manager"], "ova": "https://repo.nfv.example.net/vio/VMware-OpenStack-7.3.1.ova"}
+    return _changed(prod, vio=_vio(manager=manager))
 
 
 def _names_gone(base: dict[str, Any], head: dict[str, Any]) -> set[str]:
@@ -81,7 +97,7 @@ def test_name_prefix_rename_is_flagged_as_destroy_and_create_for_every_resource(
         assert res.old_name == "vio-" + res.name[len("nfv-"):]
         assert any("without an alias: destroy + create; add an alias" in w for w in res.warnings)
     protected = {r["name"] for r in base_plan["resources"] if r["protect"]}
-    assert protected, "prod protects its stateful VMs"
+    assert protected, "prod protects the Manager VM and the deployment"
     for res in diff.by_action("delete"):
         if res.name in protected:
             assert any("protected" in w for w in res.warnings)
@@ -104,17 +120,43 @@ def test_rename_with_an_alias_is_an_update_not_a_destroy(base_plan: dict[str, An
         assert any(c.replaces for c in res.changes) or any(w.startswith("replaced with `") for w in res.warnings)
 
 
-def test_vm_resize_is_an_in_place_update_flagged_as_disruptive(
+def test_manager_resize_is_an_in_place_update_flagged_as_disruptive(
     base_plan: dict[str, Any], resized: dict[str, Any]
 ) -> None:
     diff = diff_plans(base_plan, resized)
-    db_vms = {r["name"] for r in base_plan["resources"] if r["type"].endswith(":VirtualMachine") and "-db-" in r["name"]}
-    assert {r.name for r in diff.resources} == db_vms
-    for res in diff.resources:
-        assert res.action == "update"
-        paths = {c.path: c for c in res.changes}
-        assert paths["numCpus"].before == 4 and paths["numCpus"].after == 8
-        assert "powers the VM off" in paths["memory"].note
+    assert {r.name for r in diff.resources} == {"vio-plane-manager"}
+    (res,) = diff.resources
+    assert res.action == "update"
+    paths = {c.path: c for c in res.changes}
+    assert paths["numCpus"].before == 4 and paths["numCpus"].after == 8
+    assert "powers the VM off" in paths["memory"].note
+
+
+def test_scaling_controllers_updates_the_deployment_in_place(base_plan: dict[str, Any], scaled: dict[str, Any]) -> None:
+    diff = diff_plans(base_plan, scaled)
+    (res,) = diff.resources
+    assert (res.name, res.action) == ("vio-plane-deployment", "update")
+    (change,) = res.changes
+    assert (change.path, change.before, change.after, change.replaces) == ("controllers", 3, 5, False)
+    assert "scale-service" in change.note
+
+
+def test_changing_the_public_hostname_replaces_the_deployment(
+    base_plan: dict[str, Any], rehosted: dict[str, Any]
+) -> None:
+    diff = diff_plans(base_plan, rehosted)
+    deployment = next(r for r in diff.resources if r.name == "vio-plane-deployment")
+    assert deployment.action == "replace"
+    assert any(c.path == "body.endpoints.hostname" and c.replaces for c in deployment.changes)
+
+
+def test_registration_password_is_an_update_and_hostname_a_replacement() -> None:
+    typ = "pulumi-python:dynamic/vio:VcenterRegistration"
+    before = _res("r", typ, inputs={"body": {"hostname": "vc1", "name": "vc1", "password": "[secret]", "username": "a"}})
+    rotated = _res("r", typ, inputs={"body": {"hostname": "vc1", "name": "vc1", "password": "[secret2]", "username": "b"}})
+    moved = _res("r", typ, inputs={"body": {"hostname": "vc2", "name": "vc1", "password": "[secret]", "username": "a"}})
+    assert diff_plans(_plan(before), _plan(rotated)).resources[0].action == "update"
+    assert diff_plans(_plan(before), _plan(moved)).resources[0].action == "replace"
 
 
 def test_adding_a_tenant_only_creates_that_tenants_resources(
@@ -127,25 +169,21 @@ def test_adding_a_tenant_only_creates_that_tenants_resources(
     assert not diff.by_action("delete") and not diff.by_action("replace")
 
 
-def test_moving_the_management_cluster_replaces_the_anti_affinity_rules(
+def test_moving_the_management_cluster_touches_only_the_pool(
     base_plan: dict[str, Any], cluster_moved: dict[str, Any]
 ) -> None:
+    # VIO places its own controllers (no DRS rules of ours); our pool moves with the cluster.
     diff = diff_plans(base_plan, cluster_moved)
-    rules = {r["name"] for r in base_plan["resources"] if r["type"].endswith(":ComputeClusterVmAntiAffinityRule")}
-    replaced = {r.name for r in diff.by_action("replace")}
-    assert rules and rules <= replaced
-    rule = next(r for r in diff.resources if r.name in rules)
-    assert any(c.path == "computeClusterId" and c.replaces for c in rule.changes)
-    assert "forces replacement" in render_markdown(diff)
+    assert {r.name for r in diff.resources} == {"vio-mgmt-pool"}
 
 
-def test_template_rebuild_is_ignored_because_clone_is_in_ignore_changes(
-    base_plan: dict[str, Any], template_rebuilt: dict[str, Any]
+def test_ova_rebuild_is_ignored_because_ovf_deploy_is_in_ignore_changes(
+    base_plan: dict[str, Any], ova_rebuilt: dict[str, Any]
 ) -> None:
-    diff = diff_plans(base_plan, template_rebuilt)
-    oms = [r for r in diff.resources if r.name.endswith("-oms")]
-    assert len(oms) == 1 and oms[0].action == "ignored"
-    assert all(c.ignored for c in oms[0].changes)
+    diff = diff_plans(base_plan, ova_rebuilt)
+    manager = [r for r in diff.resources if r.name.endswith("-manager")]
+    assert len(manager) == 1 and manager[0].action == "ignored"
+    assert all(c.ignored for c in manager[0].changes)
     assert not diff.by_action("replace")
 
 

@@ -110,29 +110,11 @@ def violations(evaluation: Evaluation) -> list[str]:
 # --------------------------------------------------------------------------------- synthetic resources
 
 
-def _vm(name: str, role: str, protect: bool = False) -> PolicyResource:
-    return PolicyResource(vp.VM_TYPE, {"name": name, "extraConfig": {"guestinfo.vio.role": role}},
-                          f"urn:pulumi:prod::vio-nfv::vionfv:management_plane:ManagementPlane${vp.VM_TYPE}::{name}",
-                          name, _opts(protect), PROVIDER, None, [], {})
-
-
-def _rule(name: str, members: list[PolicyResource], *, by_property: bool = True) -> PolicyResource:
-    rule = PolicyResource(vp.ANTI_AFFINITY_TYPE, {"virtualMachineIds": ["04da6b54-80e4-46f7-96ec-b56ff0331ba9"]},
-                          f"urn:x::{name}", name, _opts(), PROVIDER, None, [], {})
-    if by_property:
-        rule.property_dependencies = {"virtualMachineIds": members}
-    else:
-        rule.dependencies = list(members)
-    return rule
-
-
-def _ha_plane(db: int = 3, spread: tuple[str, ...] = ("lb", "controller", "db"), by_property: bool = True
-              ) -> list[PolicyResource]:
-    vms = {"lb": [_vm(f"p-lb-{i}", "lb") for i in range(2)],
-           "controller": [_vm(f"p-controller-{i}", "controller") for i in range(3)],
-           "db": [_vm(f"p-db-{i}", "db", protect=True) for i in range(db)]}
-    rules = [_rule(f"p-anti-affinity-{role}", vms[role], by_property=by_property) for role in spread]
-    return [_vm("p-oms", "oms", protect=True), *[v for vs in vms.values() for v in vs], *rules]
+def _deployment(ha: bool = True, controllers: int = 3, ready: int = 2, vips: tuple[str, ...] = ("private_vip", "public_vip")
+                ) -> dict[str, Any]:
+    endpoints = {"hostname": "vio.example", **{v: "10.0.0.1" for v in vips}}
+    return {"body": {"ha_enabled": ha, "endpoints": endpoints, "name": "vio"}, "controllers": controllers,
+            "min_ready_replicas": ready}
 
 
 def _stack_violations(fn: Callable[..., Any], resources: list[PolicyResource]) -> list[tuple[str, str | None]]:
@@ -152,34 +134,54 @@ def _resource_violations(fn: Callable[..., Any], typ: str, props: Mapping[str, A
 # --------------------------------------------------------------------------------------------- tests
 
 
-@pytest.mark.parametrize("by_property", [True, False])
-def test_anti_affinity_passes_when_every_ha_role_is_spread(by_property: bool) -> None:
-    assert _stack_violations(vp.ha_roles_anti_affinity, _ha_plane(by_property=by_property)) == []
+def test_ha_deployment_spec_passes_three_controllers_two_replicas_and_both_vips() -> None:
+    assert _resource_violations(vp.ha_deployment_spec, vp.DEPLOYMENT_TYPE, _deployment()) == []
 
 
-def test_anti_affinity_reports_each_vm_of_a_role_without_a_rule() -> None:
-    found = _stack_violations(vp.ha_roles_anti_affinity, _ha_plane(spread=("lb", "db")))
-    assert sorted(urn.rsplit("::", 1)[-1] for _, urn in found) == [f"p-controller-{i}" for i in range(3)]
-    assert "controller VM 'p-controller-0'" in found[0][0]
+@pytest.mark.parametrize(
+    ("spec", "words"),
+    [
+        (_deployment(controllers=2), "with 2 controller(s)"),
+        (_deployment(ready=1), "accepts 1 ready replica(s)"),
+        (_deployment(vips=("private_vip",)), "without endpoints.public_vip"),
+        (_deployment(vips=("public_vip",)), "without endpoints.private_vip"),
+    ],
+)
+def test_ha_deployment_spec_reports_what_breaks_ha(spec: dict[str, Any], words: str) -> None:
+    found = _resource_violations(vp.ha_deployment_spec, vp.DEPLOYMENT_TYPE, spec, name="vio-plane-deployment")
+    assert len(found) == 1 and words in found[0], found
 
 
-def test_anti_affinity_does_not_apply_to_compact() -> None:
-    compact = [_vm("p-oms", "oms", protect=True), _vm("p-controller-0", "controller")]
-    assert _stack_violations(vp.ha_roles_anti_affinity, compact) == []
+def test_ha_rules_do_not_apply_to_a_compact_deployment() -> None:
+    compact = _deployment(ha=False, controllers=1, ready=1, vips=())
+    assert _resource_violations(vp.ha_deployment_spec, vp.DEPLOYMENT_TYPE, compact) == []
 
 
-def test_vm_role_falls_back_to_the_logical_name() -> None:
-    assert vp.vm_role({}, "vio-plane-db-2") == "db"
-    assert vp.vm_role({}, "vio-plane-oms") == "oms"
-    assert vp.vm_role({}, "vio-plane-compute-driver-res-cl01") == "compute-driver"
+@pytest.mark.parametrize(("typ", "props", "name"), [
+    (vp.VM_TYPE, {"vapp": {"properties": {}}}, "p-manager"),
+    (vp.DEPLOYMENT_TYPE, _deployment(), "p-deployment"),
+])
+@pytest.mark.parametrize("protect", [True, False])
+def test_manager_vm_and_deployment_must_be_protected(typ: str, props: dict[str, Any], name: str, protect: bool) -> None:
+    found = _resource_violations(vp.vio_plane_protected, typ, props, protect=protect, name=name)
+    assert (found == []) is protect
 
 
-@pytest.mark.parametrize(("db", "ok"), [(3, True), (5, True), (2, False), (4, False), (1, False)])
-def test_database_quorum_needs_an_odd_count_of_at_least_three(db: int, ok: bool) -> None:
-    found = _stack_violations(vp.ha_database_quorum, _ha_plane(db=db))
-    assert (found == []) is ok
-    if not ok:
-        assert f"ha has {db} database node(s)" in found[0][0]
+def test_other_vms_are_not_held_to_the_plane_protection_rule() -> None:
+    assert _resource_violations(vp.vio_plane_protected, vp.VM_TYPE, {"name": "jumphost"}, name="jump") == []
+
+
+def test_dynamic_resources_are_exempt_from_the_explicit_provider_rule() -> None:
+    default = PolicyProviderResource("pulumi:providers:pulumi-python", {},
+                                     "urn:pulumi:prod::vio-nfv::pulumi:providers:pulumi-python::default",
+                                     "default")
+    assert _resource_violations(vp.explicit_providers, vp.DEPLOYMENT_TYPE, {}, provider=default) == []
+
+
+def test_credentials_inside_an_api_body_must_be_secret() -> None:
+    props = {"body": {"nsx_api_password": "hunter2", "metadata_proxy_shared_secret": Secret("x"), "insecure": False}}
+    found = _resource_violations(vp.credentials_are_secrets, "pulumi-python:dynamic/vio:NsxBackend", props)
+    assert [m.split("'")[1] for m in found] == ["body.nsx_api_password"]
 
 
 def _rule_props(**extra: Any) -> dict[str, Any]:
@@ -216,14 +218,6 @@ def test_restricted_or_non_management_rules_pass(props: dict[str, Any]) -> None:
     assert _resource_violations(vp.no_open_management_ports, vp.SECGROUP_RULE_TYPE, props) == []
 
 
-@pytest.mark.parametrize(("role", "protect", "ok"), [("db", True, True), ("oms", True, True), ("db", False, False),
-                                                     ("oms", False, False), ("controller", False, True)])
-def test_stateful_vms_must_be_protected(role: str, protect: bool, ok: bool) -> None:
-    found = _resource_violations(vp.stateful_vms_protected, vp.VM_TYPE,
-                                 {"extraConfig": {"guestinfo.vio.role": role}}, protect=protect, name=f"p-{role}-0")
-    assert (found == []) is ok
-
-
 def test_default_provider_is_reported_and_explicit_one_passes() -> None:
     default = PolicyProviderResource("pulumi:providers:vsphere", {},
                                      "urn:pulumi:prod::vio-nfv::pulumi:providers:vsphere::default_4_18_2",
@@ -249,9 +243,51 @@ def test_plaintext_credentials_are_reported_with_their_path() -> None:
     assert all("hunter2" not in m for m in found)
 
 
-def test_unknown_preview_values_are_not_plaintext() -> None:
-    props = {"password": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"}
-    assert _resource_violations(vp.credentials_are_secrets, "pulumi:providers:nsxt", props) == []
+def test_unknown_preview_values_are_skipped_and_the_walk_goes_on() -> None:
+    # What the analyzer hands a policy during preview: inputs behind its unknown-checking proxy, which
+    # raises when an unknown value (here the password, and a list item) is read.
+    from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
+
+    props = unknown_checking_proxy({"password": UNKNOWN_STRING_VALUE, "ids": [UNKNOWN_STRING_VALUE],
+                                    "credential": {"token": "plain"}})
+    found = _resource_violations(vp.credentials_are_secrets, "pulumi:providers:nsxt", props)
+    assert [m.split("'")[1] for m in found] == ["credential.token"]
+
+
+def test_the_pack_uses_pulumi_policy_internals_in_one_function_only() -> None:
+    import ast
+
+    tree = ast.parse((ROOT / "policy" / "vionfv_policies.py").read_text())
+    internal: list[tuple[str, str]] = []
+    for func in [None, *[n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]]:
+        nodes = tree.body if func is None else func.body
+        for node in nodes:
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pulumi_policy."):
+                internal.append((func.name if func else "<module>", node.module or ""))
+            if isinstance(node, ast.ImportFrom) and node.module == "pulumi_policy":
+                internal += [(func.name if func else "<module>", f"pulumi_policy.{a.name}")
+                             for a in node.names if a.name not in __import__("pulumi_policy").__all__]
+    assert internal == [("install_secret_markers", "pulumi_policy.policy")], internal
+
+
+def test_secret_marker_hook_matches_the_installed_pulumi_policy() -> None:
+    """Fails loudly on a pulumi-policy upgrade: install_secret_markers replaces an analyzer internal and was
+    checked against one release only; re-check pulumi_policy/policy.py, then bump POLICY_SDK_VERSION and
+    policy/requirements.txt together."""
+    from importlib.metadata import version
+
+    installed = version("pulumi-policy")
+    assert installed == vp.POLICY_SDK_VERSION, (
+        f"pulumi-policy {installed} is installed; vionfv_policies.install_secret_markers was written for "
+        f"{vp.POLICY_SDK_VERSION}: check that pulumi_policy.policy still deserializes validate-time inputs "
+        "with deserialize_properties, then update POLICY_SDK_VERSION"
+    )
+    pinned = (ROOT / "policy" / "requirements.txt").read_text()
+    assert f"pulumi-policy=={vp.POLICY_SDK_VERSION}" in pinned
+    from pulumi_policy import policy as analyzer
+
+    source = Path(analyzer.__file__).read_text()
+    assert source.count("deserialize_properties(json_format.MessageToDict(") >= 2, "analyzer changed"
 
 
 def test_analyzer_keeps_secret_markers_once_installed() -> None:
@@ -273,8 +309,8 @@ def test_analyzer_keeps_secret_markers_once_installed() -> None:
 
 def test_pack_declares_every_policy_and_credentials_downgrade_only_when_asked() -> None:
     names = [p.name for p in vp.policies()]
-    assert names == ["ha-roles-anti-affinity", "ha-database-quorum", "no-open-management-ports",
-                     "stateful-vms-protected", "explicit-providers", "credentials-are-secrets"]
+    assert names == ["ha-deployment-spec", "no-open-management-ports", "vio-plane-protected",
+                     "explicit-providers", "credentials-are-secrets"]
     assert all(p.enforcement_level is None for p in vp.policies())  # the pack's MANDATORY applies
     advisory = vp.policies(EnforcementLevel.ADVISORY)[-1]
     assert isinstance(advisory, ResourceValidationPolicy) and advisory.enforcement_level == EnforcementLevel.ADVISORY
@@ -288,14 +324,15 @@ def test_real_program_violates_no_policy(stack: str, request: pytest.FixtureRequ
     assert violations(evaluation) == []
 
 
-def test_policies_catch_a_real_program_with_protection_and_anti_affinity_removed(prod: Evaluation) -> None:
+def test_policies_catch_a_real_program_with_protection_and_ha_weakened(prod: Evaluation) -> None:
     broken = copy.copy(prod)
-    broken.resources = [
-        dataclasses.replace(r, protect=False) for r in prod.resources if not r.type.endswith(":ComputeClusterVmAntiAffinityRule")
-    ]
+    weakened = []
+    for r in prod.resources:
+        r = dataclasses.replace(r, protect=False)
+        if r.type == vp.DEPLOYMENT_TYPE:
+            r = dataclasses.replace(r, inputs={**r.inputs, "controllers": 2, "min_ready_replicas": 1})
+        weakened.append(r)
+    broken.resources = weakened
     found = violations(broken)
-    vms = [r for r in prod.resources if r.type == vp.VM_TYPE]
-    stateful = [r for r in vms if vp.vm_role(r.inputs, r.name) in vp.STATEFUL_ROLES]
-    spread = [r for r in vms if vp.vm_role(r.inputs, r.name) in vp.HA_SPREAD_ROLES]
-    assert len([f for f in found if f.startswith("stateful-vms-protected")]) == len(stateful) > 0
-    assert len([f for f in found if f.startswith("ha-roles-anti-affinity")]) == len(spread) > 0
+    assert sorted(f.split(":")[0] for f in found) == ["ha-deployment-spec", "ha-deployment-spec",
+                                                      "vio-plane-protected", "vio-plane-protected"]

@@ -219,6 +219,24 @@ def test_a_cluster_body_change_replaces_the_deployment(sim: VioSimulator) -> Non
     assert DEPLOY.diff("vio-prod", props, {**props, "deploy_timeout": 60.0}).replaces == []
 
 
+def test_credentials_in_the_deployment_body_rotate_without_replacing_it(sim: VioSimulator) -> None:
+    props = deployment_props(sim)
+    outs = DEPLOY.create(props).outs
+    rotated = copy.deepcopy(props)
+    body = rotated["body"]["openstack_info"]
+    body["identity"]["admin_password"] = "rotated-admin-secret"
+    if "nsx" in body.get("neutron", {}):
+        body["neutron"]["nsx"]["nsx_api_password"] = "rotated-nsx-secret"
+    diff = DEPLOY.diff("vio-prod", outs, rotated)
+    assert diff.changes is True and diff.replaces == []
+    calls = len(sim.calls("PUT", r".*")) + len(sim.calls("POST", r"/api/v2/clusters"))
+    DEPLOY.update("vio-prod", outs, rotated)
+    assert len(sim.calls("PUT", r".*")) + len(sim.calls("POST", r"/api/v2/clusters")) == calls
+    # a credential riding along with a real body change still replaces
+    rotated["body"]["endpoints"]["public_vip"] = "10.2.0.11"
+    assert DEPLOY.diff("vio-prod", outs, rotated).replaces == ["body"]
+
+
 # ---------------------------------------------------------------- registrations
 
 

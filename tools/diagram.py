@@ -3,8 +3,9 @@
     python -m offline prod --plan plan.json
     python -m tools.diagram plan.json -o docs/topology-prod.svg -o docs/topology-prod.png
 
-The two-pod picture: the Management pod (its vCenter, OMS and the plane's VMs by role, the VIP and
-Keystone endpoint from the stack outputs, the DRS anti-affinity rules), the Edge/Resource pod (its
+The two-pod picture: the Management pod (its vCenter, the VIO Manager VM, the OpenStack deployment the
+Manager builds through its Public API with its controllers, both VIPs and the Keystone endpoint from the
+stack outputs; VIO places its own controllers, so there are no DRS rules of ours), the Edge/Resource pod (its
 vCenter, NSX Manager, the edge cluster and Tier-0 with uplinks and BGP peers, the resource pools), and
 the OpenStack tenants with their networks. Everything is read from the plan by resource type, so a part
 the plan lacks (no tenants yet, no NSX) is left out and the rest still draws. `-o x.dot` writes the DOT
@@ -33,7 +34,8 @@ SUBNET = "openstack:networking/subnet:Subnet"
 ROUTER = "openstack:networking/router:Router"
 ROUTER_INTERFACE = "openstack:networking/routerInterface:RouterInterface"
 NL = "\\n"  # a line break inside a Graphviz label
-ROLE_ORDER = ("oms", "lb", "controller", "db", "compute-driver")
+DEPLOYMENT = "pulumi-python:dynamic/vio:OpenStackDeployment"
+VIO_API = "pulumi-python:dynamic/vio:"
 
 
 def _q(text: Any) -> str:
@@ -77,22 +79,12 @@ class _Plan:
         return out
 
 
-def _role(vm: Mapping[str, Any]) -> str:
-    role = ((vm.get("inputs") or {}).get("extraConfig") or {}).get("guestinfo.vio.role")
-    if role:
-        return str(role)
-    for candidate in ROLE_ORDER:
-        if f"-{candidate}" in vm["name"]:
-            return candidate
-    return "vm"
-
-
-def _vm_label(vm: Mapping[str, Any]) -> str:
+def _vm_label(vm: Mapping[str, Any], address: str = "") -> str:
     inputs = vm.get("inputs") or {}
-    nics = ((inputs.get("clone") or {}).get("customize") or {}).get("networkInterfaces") or [{}]
-    ip = nics[0].get("ipv4Address", "")
     size = f"{int(inputs.get('numCpus', 0))} vCPU / {int(inputs.get('memory', 0)) // 1024} GB"
-    return f"{inputs.get('name', vm['name'])}\\n{ip}\\n{size}" + ("\\n(protected)" if vm.get("protect") else "")
+    source = "OVA" if inputs.get("ovfDeploy") else "template clone" if inputs.get("clone") else ""
+    lines = [str(inputs.get("name", vm["name"])), "VIO Manager" + (f" ({source})" if source else ""), address, size]
+    return NL.join(x for x in lines if x) + (NL + "(protected)" if vm.get("protect") else "")
 
 
 def to_dot(plan: Mapping[str, Any], title: str | None = None) -> str:
@@ -122,36 +114,46 @@ def to_dot(plan: Mapping[str, Any], title: str | None = None) -> str:
     for pg in p.of(PORT_GROUP):
         name = (pg.get("inputs") or {}).get("name", pg["name"])
         lines.append(f"    {_id(pg['urn'])} [label={_q('port group ' + str(name))}, shape=note];")
-    by_role: dict[str, list[dict[str, Any]]] = {}
-    for vm in sorted(vms, key=lambda r: r["name"]):
-        if mgmt_provider is None or vm in p.on(mgmt_provider):
-            by_role.setdefault(_role(vm), []).append(vm)
-    roles = sorted(by_role, key=lambda r: (ROLE_ORDER.index(r) if r in ROLE_ORDER else 99, r))
-    for role in roles:
-        lines.append(f"    subgraph {_q('cluster_role_' + role)} {{")
-        lines.append(f"      label={_q(role)}; style=\"rounded,dashed\"; color=gray50;")
-        for vm in by_role[role]:
-            fill = "#fde9d9" if vm.get("protect") else "white"
-            lines.append(f"      {_id(vm['urn'])} [label={_q(_vm_label(vm))}, fillcolor={_q(fill)}];")
+    managers = [vm for vm in sorted(vms, key=lambda r: r["name"]) if mgmt_provider is None or vm in p.on(mgmt_provider)]
+    for vm in managers:
+        fill = "#fde9d9" if vm.get("protect") else "white"
+        lines.append(f"    {_id(vm['urn'])} [label={_q(_vm_label(vm, str(p.outputs.get('managerIp', ''))))}, "
+                     f"fillcolor={_q(fill)}];")
+        if mgmt_provider is not None:
+            lines.append(f"    {_id(mgmt_provider['urn'])} -> {_id(vm['urn'])} [label=hosts];")
+    for dep in p.of(DEPLOYMENT):
+        inputs = dep.get("inputs") or {}
+        body = inputs.get("body") or {}
+        ha = "HA" if body.get("ha_enabled") else "compact (no HA)"
+        controllers = int(inputs.get("controllers") or 0)
+        label = f"OpenStack deployment {body.get('name', '')}{NL}{ha}, {controllers} controller(s)"
+        lines.append(f"    {_id(dep['urn'])} [label={_q(label + (NL + '(protected)' if dep.get('protect') else ''))}, "
+                     "shape=box3d, fillcolor=\"#fff8e1\"];")
+        nodes = (p.outputs.get("nodes") or {}).get("controller") or []
+        lines.append("    subgraph cluster_controllers {")
+        lines.append("      label=\"controllers (created and placed by VIO)\"; style=\"rounded,dashed\"; color=gray50;")
+        for i, ip in enumerate(nodes or [""] * controllers):
+            lines.append(f"      controller_{i} [label={_q('controller-' + str(i) + (NL + str(ip) if ip else ''))}];")
         lines.append("    }")
-    vip = p.outputs.get("vip")
-    if vip:
+        for i in range(len(nodes) or controllers):
+            lines.append(f"    {_id(dep['urn'])} -> controller_{i} [style=dashed, arrowhead=none];")
+        for vm in managers:
+            lines.append(f"    {_id(vm['urn'])} -> {_id(dep['urn'])} [label=\"Public API\"];")
+    for reg in p.of_package(VIO_API):
+        if reg["type"] == DEPLOYMENT:
+            continue
+        body = (reg.get("inputs") or {}).get("body") or {}
+        what = body.get("hostname") or body.get("nsx_api_managers") or reg["name"]
+        lines.append(f"    {_id(reg['urn'])} [label={_q(_short(reg['type']) + NL + str(what))}, shape=note];")
+        for dep in p.of(DEPLOYMENT):
+            lines.append(f"    {_id(reg['urn'])} -> {_id(dep['urn'])} [style=dotted];")
+    private, public = p.outputs.get("privateVip"), p.outputs.get("publicVip")
+    if private or public:
         endpoint = p.outputs.get("publicEndpoint", "")
-        lines.append(f"    vip [label={_q('VIP ' + str(vip) + (NL + str(endpoint) if endpoint else ''))}, "
-                     "shape=ellipse, fillcolor=\"#fff2b3\"];")
-        for lb in by_role.get("lb") or by_role.get("controller") or []:
-            lines.append(f"    vip -> {_id(lb['urn'])} [arrowhead=none, style=dashed];")
-    for rule in p.of(RULE):
-        members = [d for d in p.deps(rule) if d in p.by_urn and p.by_urn[d]["type"] == VM]
-        label = (rule.get("inputs") or {}).get("name", rule["name"])
-        lines.append(f"    {_id(rule['urn'])} [label={_q('anti-affinity' + NL + str(label))}, shape=hexagon, "
-                     "fillcolor=\"#e8f5e9\"];")
-        for member in sorted(members):
-            lines.append(f"    {_id(rule['urn'])} -> {_id(member)} [style=dotted, arrowhead=none];")
-    if mgmt_provider is not None and roles:
-        first = by_role[roles[0]][0]
-        lines.append(f"    {_id(mgmt_provider['urn'])} -> {_id(first['urn'])} [label=hosts, lhead="
-                     f"{_q('cluster_role_' + roles[0])}];")
+        text = f"private VIP {private}{NL}public VIP {public}" + (NL + str(endpoint) if endpoint else "")
+        lines.append(f"    vip [label={_q(text)}, shape=ellipse, fillcolor=\"#fff2b3\"];")
+        for dep in p.of(DEPLOYMENT):
+            lines.append(f"    vip -> {_id(dep['urn'])} [arrowhead=none, style=dashed];")
     lines.append("  }")
 
     # --- Edge/Resource pod

@@ -34,10 +34,12 @@ from tools.planfile import PlanError, load_plan, urn_type
 #: tests/test_plan_diff_facts.py against ../shared/reference/provider-forcenew.json, which was read from
 #: vmware/terraform-provider-nsxt v3.11.0, terraform-provider-openstack v3.4.0 (pulumi-openstack 5.5.x)
 #: and terraform-provider-vsphere v2.16.1. The types that file lacks are in `SOURCES_OUTSIDE_FACTS`.
+#: The VIO Public API's dynamic resources (components/vio_api.py) follow its providers' own diff, from the
+#: VIO API 7.0 operations (developer.broadcom.com/xapis/vmware-integrated-openstack-api/7.0): vcenter and
+#: nsx have PUT; cluster has create, get and delete only; the controller count is the scale operation.
 REPLACE_ON_CHANGE: Mapping[str, tuple[str, ...]] = {
     "vsphere:index/virtualMachine:VirtualMachine": ("clone", "replaceTrigger"),
     "vsphere:index/distributedPortGroup:DistributedPortGroup": ("distributedVirtualSwitchUuid",),
-    "vsphere:index/computeClusterVmAntiAffinityRule:ComputeClusterVmAntiAffinityRule": ("computeClusterId",),
     "vsphere:index/folder:Folder": ("datacenterId", "type"),
     "vsphere:index/resourcePool:ResourcePool": (),
     "nsxt:index/computeManager:ComputeManager": (),
@@ -100,6 +102,11 @@ REPLACE_ON_CHANGE: Mapping[str, tuple[str, ...]] = {
         "subnetpoolId", "tenantId", "valueSpecs",
     ),
     "openstack:networking/subnetPool:SubnetPool": ("projectId", "region", "valueSpecs"),
+    "pulumi-python:dynamic/vio:VcenterRegistration": (
+        "api_host", "api_port", "body.hostname", "body.is_management", "body.name",
+    ),
+    "pulumi-python:dynamic/vio:NsxBackend": ("api_host", "api_port", "body.nsx_api_managers", "nsx_kind", "nsx_name"),
+    "pulumi-python:dynamic/vio:OpenStackDeployment": ("api_host", "api_port", "body"),
 }
 
 #: Types the program registers that the provider-facts file does not list, with where their ForceNew
@@ -112,6 +119,18 @@ SOURCES_OUTSIDE_FACTS: Mapping[str, str] = {
     "nsxt:index/policyMetadataProxy:PolicyMetadataProxy": (
         "vmware/terraform-provider-nsxt v3.11.0 nsxt/resource_nsxt_policy_metadata_proxy.go: only nsx_id "
         "(getNsxIDSchema, ForceNew in nsxt/policy_common.go)"
+    ),
+    "pulumi-python:dynamic/vio:VcenterRegistration": (
+        "components/vio_api.py _VcenterProvider (replace_fields/replace_inputs): the name keys the path of "
+        "PUT /api/v2/vcenters/{name}; another hostname is another vCenter; the rest is a PUT"
+    ),
+    "pulumi-python:dynamic/vio:NsxBackend": (
+        "components/vio_api.py _NsxProvider: registration name, kind and nsx_api_managers replace; user, "
+        "password, insecure and the embedded nsx_backend fields update (PUT /api/v2/nsxs/{name})"
+    ),
+    "pulumi-python:dynamic/vio:OpenStackDeployment": (
+        "components/vio_api.py _DeploymentProvider: every `cluster` body field replaces (no update of a "
+        "cluster body in the 7.0 API); `controllers` is the scale-service PUT; provider-only inputs update"
     ),
 }
 
@@ -146,6 +165,9 @@ DISRUPTIVE_IN_PLACE: Mapping[str, Mapping[str, str]] = {
     },
     "openstack:networking/network:Network": {
         "external": "toggles router:external; routers using it as gateway lose it",
+    },
+    "pulumi-python:dynamic/vio:OpenStackDeployment": {
+        "controllers": "scales the controllers through VIO's scale-service operation (no new deployment)",
     },
 }
 

@@ -2,24 +2,21 @@
 
 The platform stack (vio-nfv) created the tenant's project, quotas and roles and exports the external
 network and the API endpoint; this program reads them through a StackReference with
-`contract.read_platform`, so a key the platform does not export fails here naming the key.
-"""
+`contract.read_platform`, so a key the platform does not export fails here naming the key, and a platform
+on another output-contract major fails saying which side to upgrade.
 
-import sys
-from pathlib import Path
+It depends on the `vio-nfv-components` library (requirements.txt) and never on the NSX-T SDK: nothing it
+imports loads `pulumi_nsxt` (tests/test_packaging.py proves it in a venv holding only the wheel and its
+declared dependencies).
+"""
 
 import pulumi
 import pulumi_openstack as openstack
 
-# Run from this directory (or installed): the `components` package lives at the repository root.
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from components import contract  # noqa: E402
-from components.settings import load_tenant_stack  # noqa: E402
-from components.tenant_args import tenant_network  # noqa: E402
-from components.tenant_network import TenantNetworkStack  # noqa: E402
+from components import contract
+from components.settings import load_tenant_stack
+from components.tenant_args import tenant_network
+from components.tenant_network import TenantNetworkStack
 
 settings, password = load_tenant_stack()
 tenant, login = settings.tenant, settings.tenant_openstack

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from components import settings as config
 from preflight import cli, stack
@@ -18,8 +19,6 @@ from sim import simulator
 ROOT = Path(__file__).resolve().parents[2]
 PROD = ROOT / "Pulumi.prod.yaml"
 DEV = ROOT / "Pulumi.dev.yaml"
-#: The VIO release the runs check vCenter versions against, unless a stack file says (vio.version).
-VIO_VERSION = "7.3.0"
 
 
 def load_settings(source: Path) -> config.Settings:
@@ -83,14 +82,19 @@ def run_preflight(tmp_path: Path, capsys: pytest.CaptureFixture[str], credential
     """Run the command in-process against (host, port) pairs, with the given stack file's shape."""
 
     def run(
-        management: tuple[str, int], resource: tuple[str, int], *extra: str, source: Path = PROD
+        management: tuple[str, int], resource: tuple[str, int], *extra: str, source: Path = PROD,
+        vio_version: str | None = None,
     ) -> Outcome:
-        simulator.write_stack(tmp_path, "sim", source, management, resource)
+        path = simulator.write_stack(tmp_path, "sim", source, management, resource)
+        if vio_version is not None:
+            document = yaml.safe_load(path.read_text())
+            document["config"][f"{config.NAMESPACE}:vio"]["version"] = vio_version
+            path.write_text(yaml.safe_dump(document, sort_keys=False))
         report = tmp_path / "preflight.json"
         report.unlink(missing_ok=True)
         code = cli.main([
             "--stack", "sim", "--project-dir", str(tmp_path), "--protocol", "http", "--no-pulumi-cli",
-            "--json", str(report), "--timeout", "10", "--vio-version", VIO_VERSION, *extra,
+            "--json", str(report), "--timeout", "10", *extra,
         ])
         captured = capsys.readouterr()
         doc = json.loads(report.read_text()) if report.exists() else {}

@@ -19,7 +19,7 @@ import pytest
 from components import settings as config
 from preflight import checks
 from sim import simulator
-from tests.preflight.conftest import DEV, ROOT, VIO_VERSION, Run, local
+from tests.preflight.conftest import DEV, ROOT, Run, local
 
 Pair = tuple[simulator.Simulator, simulator.Simulator]
 
@@ -30,7 +30,7 @@ def test_passing_inventory_exits_zero_from_the_command_line(
     mgmt, res = passing_pair
     simulator.write_stack(tmp_path, "prod", ROOT / "Pulumi.prod.yaml", local(mgmt), local(res))
     env = {**os.environ, "VIONFV_MANAGEMENT_VCENTER_PASSWORD": simulator.PASSWORD,
-           "VIONFV_RESOURCE_VCENTER_PASSWORD": simulator.PASSWORD, "VIONFV_VIO_VERSION": VIO_VERSION}
+           "VIONFV_RESOURCE_VCENTER_PASSWORD": simulator.PASSWORD}
     done = subprocess.run(
         [sys.executable, "-m", "preflight", "--stack", "prod", "--project-dir", str(tmp_path),
          "--protocol", "http", "--no-pulumi-cli", "--json", str(tmp_path / "out.json")],
@@ -41,8 +41,8 @@ def test_passing_inventory_exits_zero_from_the_command_line(
     assert doc["ok"] is True
     assert {r["status"] for r in doc["results"]} == {"pass"}
     checked = {r["check"] for r in doc["results"]}
-    assert {"reachable", "datacenter", "cluster", "datastore", "switch", "port group", "template oms",
-            "template node", "hosts", "host state", "capacity cpu", "capacity memory", "capacity disk",
+    assert {"reachable", "datacenter", "cluster", "datastore", "switch", "port group", "manager source",
+            "hosts", "host state", "capacity cpu", "capacity memory", "capacity disk",
             "ip free"} <= checked
     assert doc["vcenters"]["management"]["version"] == "8.0.2"
     assert "ready for `pulumi up`" in done.stdout
@@ -63,34 +63,36 @@ def test_round_trips_do_not_grow_with_the_number_of_vms(
     assert trips[0] == trips[1] <= 8
 
 
-def test_missing_template_fails_and_names_the_config_key(
-    simulator_binary: Path, prod: config.Settings, run_preflight: Run, passing_pair: Pair
+def test_missing_manager_template_fails_and_names_the_config_key(
+    simulator_binary: Path, dev: config.Settings, run_preflight: Run
 ) -> None:
-    spec = simulator.management_spec(prod)
+    template = dev.vio.manager.template
+    assert template is not None  # dev clones the Manager from a template
+    spec = simulator.management_spec(dev)
     dc = simulator.datacenter(spec)
-    dc["vms"] = [vm for vm in dc["vms"] if vm["name"] != prod.templates.node]
-    with simulator.running(spec) as mgmt:
-        outcome = run_preflight(local(mgmt), local(passing_pair[1]))
+    dc["vms"] = [vm for vm in dc["vms"] if vm["name"] != template]
+    with simulator.running(spec) as mgmt, simulator.running(simulator.resource_spec(dev)) as res:
+        outcome = run_preflight(local(mgmt), local(res), source=DEV)
     assert outcome.code == 1
-    assert outcome.failed_checks == {"template node"}
-    [failure] = outcome.results("template node", "fail")
-    assert prod.templates.node in failure["detail"]
-    assert "templates.node" in failure["fix"]
-    assert failure["where"].endswith(f"/{prod.management_vcenter.datacenter}")
+    assert outcome.failed_checks == {"manager source"}
+    [failure] = outcome.results("manager source", "fail")
+    assert template in failure["detail"]
+    assert "vio.manager.template" in failure["fix"]
+    assert failure["where"].endswith(f"/{dev.management_vcenter.datacenter}")
     assert "NOT ready" in outcome.out
 
 
-def test_template_that_is_a_plain_vm_fails(
-    simulator_binary: Path, prod: config.Settings, run_preflight: Run, passing_pair: Pair
+def test_manager_template_that_is_a_plain_vm_fails(
+    simulator_binary: Path, dev: config.Settings, run_preflight: Run
 ) -> None:
-    spec = simulator.management_spec(prod)
+    spec = simulator.management_spec(dev)
     for vm in simulator.datacenter(spec)["vms"]:
-        if vm["name"] == prod.templates.oms:
+        if vm["name"] == dev.vio.manager.template:
             vm["template"] = False
-    with simulator.running(spec) as mgmt:
-        outcome = run_preflight(local(mgmt), local(passing_pair[1]))
-    assert outcome.failed_checks == {"template oms"}
-    assert "not a template" in outcome.results("template oms")[0]["detail"]
+    with simulator.running(spec) as mgmt, simulator.running(simulator.resource_spec(dev)) as res:
+        outcome = run_preflight(local(mgmt), local(res), source=DEV)
+    assert outcome.failed_checks == {"manager source"}
+    assert "not a template" in outcome.results("manager source")[0]["detail"]
 
 
 def test_too_few_hosts_for_ha_fails_but_suffice_for_compact(
@@ -105,6 +107,7 @@ def test_too_few_hosts_for_ha_fails_but_suffice_for_compact(
     failure = outcome.results("hosts", "fail")[0]
     assert "2 usable host(s)" in failure["detail"] and "needs 3" in failure["detail"]
     assert "topology: compact" in failure["fix"]
+    assert "3 controllers" in failure["detail"]
 
     with simulator.running(simulator.management_spec(dev, hosts=2)) as mgmt, simulator.running(
         simulator.resource_spec(dev)
@@ -168,41 +171,45 @@ def test_busy_cluster_fails_memory_capacity(
 def test_planned_ip_used_by_a_vm_in_either_vcenter_fails(
     simulator_binary: Path, prod: config.Settings, run_preflight: Run
 ) -> None:
-    net = prod.management_network
-    db0 = next(n for n in checks.demand(prod).nodes if n.slug == "db-0")
+    net, api = prod.management_network, prod.api_access_network
     mgmt_spec = simulator.management_spec(prod)
     simulator.datacenter(mgmt_spec)["vms"].append(
-        {"name": "squatter", "cluster": prod.management_vcenter.cluster, "ips": ["10.9.9.9", str(net.vip)]}
+        {"name": "squatter", "cluster": prod.management_vcenter.cluster, "ips": ["10.9.9.9", str(net.private_vip)]}
     )
     res_spec = simulator.resource_spec(prod)
+    inside = api.vio_range.start + 2
     simulator.datacenter(res_spec)["vms"] = [
-        {"name": "tenant-db", "cluster": prod.resource_vcenter.compute_clusters[0], "ips": [str(db0.address)]}
+        {"name": "tenant-db", "cluster": prod.resource_vcenter.compute_clusters[0],
+         "ips": [str(net.manager_ip), str(inside)]}
     ]
     with simulator.running(mgmt_spec) as mgmt, simulator.running(res_spec) as res:
         outcome = run_preflight(local(mgmt), local(res))
     assert outcome.code == 1
     failures = outcome.results("ip free", "fail")
-    assert len(failures) == 2
+    assert len(failures) == 3
     by_ip = {f["detail"].split()[0]: f for f in failures}
-    assert "'squatter'" in by_ip[str(net.vip)]["detail"] and "managementNetwork.vip" in by_ip[str(net.vip)]["fix"]
-    assert "db-0" in by_ip[str(db0.address)]["detail"] and "'tenant-db'" in by_ip[str(db0.address)]["detail"]
-    assert by_ip[str(db0.address)]["where"].startswith(f"127.0.0.1:{res.port}/")
+    vip = by_ip[str(net.private_vip)]
+    assert "'squatter'" in vip["detail"] and "managementNetwork.privateVip" in vip["fix"]
+    manager = by_ip[str(net.manager_ip)]
+    assert "vio-manager" in manager["detail"] and "'tenant-db'" in manager["detail"]
+    assert manager["where"].startswith(f"127.0.0.1:{res.port}/")
+    assert "apiAccessNetwork.vioRange" in by_ip[str(inside)]["detail"]
 
 
-def _plane_vm(settings: config.Settings, node_index: int, **where: str) -> dict[str, object]:
-    """A simulator VM spec for the plane's node `node_index`, where the deployment puts it unless `where`
-    moves it, holding the node's planned address."""
-    node = checks.demand(settings).nodes[node_index]
+def _manager_vm(settings: config.Settings, **where: str) -> dict[str, object]:
+    """A simulator VM spec for the VIO Manager, where the deployment puts it unless `where` moves it,
+    holding the Manager's planned address."""
+    plan = checks.demand(settings).plan
     folder, pool = checks.plane_placement(settings)
-    return {"name": node.vm_name(settings.name_prefix), "cluster": settings.management_vcenter.cluster,
-            "folder": folder, "resourcePool": pool, "ips": [str(node.address)], **where}
+    return {"name": plan.manager_name, "cluster": settings.management_vcenter.cluster,
+            "folder": folder, "resourcePool": pool, "ips": [str(plan.manager_ip)], **where}
 
 
-def test_plane_vm_holding_its_own_address_is_not_a_collision(
+def test_the_manager_holding_its_own_address_is_not_a_collision(
     simulator_binary: Path, prod: config.Settings, run_preflight: Run, passing_pair: Pair
 ) -> None:
     spec = simulator.management_spec(prod)
-    simulator.datacenter(spec)["vms"].append(_plane_vm(prod, 1))
+    simulator.datacenter(spec)["vms"].append(_manager_vm(prod))
     with simulator.running(spec) as mgmt:
         outcome = run_preflight(local(mgmt), local(passing_pair[1]))
     assert outcome.code == 0, outcome.out
@@ -229,7 +236,7 @@ def test_look_alike_outside_the_planes_folder_or_pool_is_a_collision(
     where: dict[str, str], mismatch: str,
 ) -> None:
     spec = simulator.management_spec(prod)
-    vm = _plane_vm(prod, 1, **where)
+    vm = _manager_vm(prod, **where)
     simulator.datacenter(spec)["vms"].append(vm)
     with simulator.running(spec) as mgmt:
         outcome = run_preflight(local(mgmt), local(passing_pair[1]))
@@ -244,7 +251,7 @@ def test_look_alike_in_another_datacenter_is_a_collision(
     simulator_binary: Path, prod: config.Settings, run_preflight: Run, passing_pair: Pair
 ) -> None:
     spec = simulator.management_spec(prod)
-    vm = _plane_vm(prod, 2, cluster="lab-cl01")
+    vm = _manager_vm(prod, cluster="lab-cl01")
     spec["datacenters"].append({
         "name": "lab-dc", "clusters": [{"name": "lab-cl01", "hosts": 1}],
         "datastores": [{"name": "lab-ds"}], "vms": [vm],
@@ -264,7 +271,7 @@ def test_look_alike_in_the_other_vcenter_is_a_collision(
     # The same name, datacenter name, folder, cluster name and pool, but in the resource vCenter.
     m = prod.management_vcenter
     res_spec = simulator.resource_spec(prod)
-    vm = _plane_vm(prod, 3)
+    vm = _manager_vm(prod)
     simulator.datacenter(res_spec)["name"] = m.datacenter
     simulator.datacenter(res_spec)["clusters"].append({"name": m.cluster, "hosts": 1})
     simulator.datacenter(res_spec)["vms"] = [vm]
@@ -273,6 +280,15 @@ def test_look_alike_in_the_other_vcenter_is_a_collision(
     failure = next(r for r in outcome.results("ip free", "fail"))
     assert f"in vCenter '127.0.0.1:{res.port}', not '127.0.0.1:{passing_pair[0].port}'" in failure["detail"]
     assert failure["where"].startswith(f"127.0.0.1:{res.port}/")
+
+
+def test_demand_is_the_manager_plus_n_controllers_of_the_configured_size(prod: config.Settings) -> None:
+    need = checks.demand(prod)
+    cpus, memory, disk = config.CONTROLLER_SIZES[prod.vio.controller_size]
+    assert need.plan.controllers == 3
+    assert (need.vcpus, need.memory_mb, need.disk_gb) == (4 + 3 * cpus, 16384 + 3 * memory, 70 + 3 * disk)
+    five = prod.model_copy(update={"vio": prod.vio.model_copy(update={"controllers": 5})})
+    assert checks.demand(five).vcpus == need.vcpus + 2 * cpus
 
 
 def test_vcenter_going_down_mid_run_fails_with_a_clear_error(
@@ -349,7 +365,7 @@ def test_hanging_endpoint_ends_with_a_timeout_error_within_the_timeout(
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "preflight", "--stack", "hang", "--project-dir", str(tmp_path),
-         "--protocol", "http", "--no-pulumi-cli", "--timeout", "1.5", "--vio-version", VIO_VERSION,
+         "--protocol", "http", "--no-pulumi-cli", "--timeout", "1.5",
          "--json", str(tmp_path / "out.json")],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
     )

@@ -4,13 +4,12 @@ read from the simulator's `about.version`, judged per vCenter, and the fix names
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from components import settings as config
-from preflight import cli, compat
+from preflight import compat
 from sim import simulator
 from tests.preflight.conftest import Run, local
 
@@ -41,15 +40,8 @@ def test_every_release_has_a_nonempty_range_and_updates_are_covered_without_gaps
         assert compat.releases_supporting((7, 0, update)), update
 
 
-def test_the_stacks_vio_version_wins_over_the_option() -> None:
-    configured = SimpleNamespace(vio=SimpleNamespace(version="7.2.0"))
-    assert cli.vio_version(configured, "7.3.0") == "7.2.0"  # type: ignore[arg-type]
-    assert cli.vio_version(SimpleNamespace(), "7.3.0") == "7.3.0"  # type: ignore[arg-type]
-    assert cli.vio_version(SimpleNamespace(), None) is None  # type: ignore[arg-type]
-
-
 def test_supported_vcenter_passes_the_version_check(run_preflight: Run, passing_pair: Pair) -> None:
-    outcome = run_preflight(local(passing_pair[0]), local(passing_pair[1]), "--vio-version", "7.3.0")
+    outcome = run_preflight(local(passing_pair[0]), local(passing_pair[1]), vio_version="7.3.0")
     assert outcome.code == 0, outcome.out
     for check in outcome.results("version"):
         assert check["status"] == "pass"
@@ -61,7 +53,7 @@ def test_unsupported_vcenter_fails_with_the_supported_range_and_the_vio_releases
 ) -> None:
     spec = {**simulator.resource_spec(prod), "version": "7.0.1", "build": "17491101"}
     with simulator.running(spec) as res:
-        outcome = run_preflight(local(passing_pair[0]), local(res), "--vio-version", "7.3.0")
+        outcome = run_preflight(local(passing_pair[0]), local(res), vio_version="7.3.0")
     assert outcome.code == 1
     [failure] = outcome.results("version", "fail")
     assert failure["vcenter"] == "resource"
@@ -79,15 +71,16 @@ def test_vcenter_newer_than_every_vio_release_says_none_fits(
     simulator_binary: Path, prod: config.Settings, run_preflight: Run, passing_pair: Pair
 ) -> None:
     with simulator.running({**simulator.management_spec(prod), "version": "9.0.0"}) as mgmt:
-        outcome = run_preflight(local(mgmt), local(passing_pair[1]), "--vio-version", "7.2")
+        outcome = run_preflight(local(mgmt), local(passing_pair[1]), vio_version="7.2")
     [failure] = [r for r in outcome.results("version", "fail") if r["vcenter"] == "management"]
     assert "no VIO 7.x release supports vCenter 9.0 GA" in failure["fix"]
 
 
 def test_unknown_vio_release_fails_naming_the_known_ones(run_preflight: Run, passing_pair: Pair) -> None:
-    outcome = run_preflight(local(passing_pair[0]), local(passing_pair[1]), "--vio-version", "6.0.0")
+    # 7.9.0 passes the settings' shape (7.x) but is no release the table knows.
+    outcome = run_preflight(local(passing_pair[0]), local(passing_pair[1]), vio_version="7.9.0")
     assert outcome.code == 1
     failures = outcome.results("version", "fail")
     assert len(failures) == 2
-    assert all("no compatibility data for VIO '6.0.0'" in f["detail"] for f in failures)
+    assert all("no compatibility data for VIO '7.9.0'" in f["detail"] for f in failures)
     assert all("7.0, 7.1, 7.2, 7.3" in f["fix"] for f in failures)

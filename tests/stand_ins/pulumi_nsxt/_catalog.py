@@ -86,6 +86,12 @@ RESOURCES: dict[str, Any] = {
         ("display_name", "description", "nsx_id", "edge_cluster_path", "lease_time", "server_addresses",
          "preferred_edge_paths", "tags", "context"),
     ),
+    "PolicyMetadataProxy": _resource(
+        "PolicyMetadataProxy",
+        ("display_name", "description", "nsx_id", "edge_cluster_path", "server_address", "secret",
+         "crypto_protocols", "enable_standby_relocation", "preferred_edge_paths", "server_certificates",
+         "tags"),
+    ),
 }
 
 INPUT_TYPES: dict[str, type[InputType]] = {
