@@ -69,7 +69,23 @@ def naive(endpoint: inv.Endpoint, counter: inv.RoundTripCounter) -> inv.Inventor
             ips = [guest.ipAddress] if guest.ipAddress else []
             for nic in guest.net or []:
                 ips += [ip for ip in nic.ipAddress or [] if ip not in ips]
-            vms.append(inv.VirtualMachine(vm.name, dc_name, bool(vm.config.template), tuple(ips)))
+            folders, up = [], vm.parent
+            while isinstance(up, vim.Folder):
+                folders.append(up.name)
+                up = up.parent
+            # A template has no resource pool; vcsim's Fetch of an unset property panics instead of
+            # returning nothing, so the walk does not ask.
+            template = bool(vm.config.template)
+            pools, pool = [], None if template else vm.resourcePool
+            while isinstance(pool, vim.ResourcePool):
+                pools.append(pool.name)
+                pool = pool.parent
+            vms.append(inv.VirtualMachine(
+                vm.name, dc_name, template, tuple(ips),
+                folder="/".join(reversed(folders[:-1])) if isinstance(up, vim.Datacenter) else "",
+                cluster=pool.name if isinstance(pool, vim.ComputeResource) else "",
+                resource_pool="/".join(reversed(pools[:-1])),
+            ))
     about = content.about
     content.sessionManager.Logout()
     return inv.Inventory(

@@ -14,7 +14,8 @@ from typing import Literal
 
 from components import ipplan
 from components.settings import CONTROLLER_SIZES, Settings
-from preflight.inventory import Endpoint, Host, Inventory, VcenterError
+from preflight import compat
+from preflight.inventory import Endpoint, Host, Inventory, VcenterError, VirtualMachine
 
 Status = Literal["pass", "fail", "skip"]
 GIB = 1 << 30
@@ -84,6 +85,70 @@ def demand(settings: Settings) -> Demand:
 
 
 # ------------------------------------------------------------------------------------- shared checks
+
+#: Checks `management` runs, by name, in order. `unchecked` reports each as SKIP when the vCenter could
+#: not be read; a test holds this list equal to what a passing run reports.
+MANAGEMENT_CHECKS: tuple[str, ...] = (
+    "version", "datacenter", "cluster", "datastore", "switch", "port group", "manager source",
+    "hosts", "host state", "capacity cpu", "capacity memory", "capacity disk",
+)
+
+
+def _resource_clusters(settings: Settings) -> list[tuple[str, str]]:
+    """(config key, cluster) of every resource cluster `resource` checks."""
+    res = settings.resource_vcenter
+    named = [(f"resourceVcenter.computeClusters[{i}]", c) for i, c in enumerate(res.compute_clusters)]
+    if res.edge_cluster is not None:
+        named.append(("resourceVcenter.edgeCluster", res.edge_cluster))
+    return named
+
+
+def unchecked(settings: Settings, endpoint: Endpoint, why: str) -> list[Result]:
+    """Every check this vCenter would have had, as SKIP saying why it did not run: an unreachable or
+    timed-out vCenter still shows what was not verified, check by check."""
+    vc, where = endpoint.role, endpoint.address
+    if endpoint.role == "management":
+        dc = f"{where}/{settings.management_vcenter.datacenter}"
+        return [_skip(vc, check, why, where if check in ("version", "datacenter") else dc)
+                for check in MANAGEMENT_CHECKS]
+    dc = f"{where}/{settings.resource_vcenter.datacenter}"
+    out = [_skip(vc, "version", why, where), _skip(vc, "datacenter", why, where), _skip(vc, "datastore", why, dc)]
+    for _key, cluster in _resource_clusters(settings):
+        out += [_skip(vc, "cluster", why, f"{dc}/{cluster}"), _skip(vc, "hosts", why, f"{dc}/{cluster}")]
+    return out
+
+
+def version(endpoint: Endpoint, inv: Inventory, vio_version: str) -> Result:
+    """The vCenter's version is one the configured VIO release (`vio.version`) supports (`compat.TABLE`)."""
+    vc, where = endpoint.role, endpoint.address
+    release = compat.vio_release(vio_version)
+    support = compat.TABLE.get(release or "")
+    if support is None:
+        return _fail(
+            vc, "version", f"no compatibility data for VIO {vio_version!r} (known: {', '.join(compat.TABLE)})",
+            where, f"set vio.version to a VIO 7.x release: {', '.join(compat.TABLE)}",
+        )
+    found = compat.vcenter_version(inv.version)
+    if found is None:
+        return _fail(
+            vc, "version", f"vCenter reports version {inv.version!r}, which is not a version number", where,
+            f"check that {endpoint.key}.server is a vCenter Server, not another vSphere endpoint",
+        )
+    detail = f"vCenter {compat.label(found)} ({inv.version}); VIO {release} supports {support.range}"
+    if support.covers(found):
+        return _pass(vc, "version", detail, where)
+    others = compat.releases_supporting(found)
+    move = (
+        f"or set vio.version to a VIO release that supports vCenter {compat.label(found)}: {', '.join(others)}"
+        if others
+        else f"no VIO 7.x release supports vCenter {compat.label(found)}"
+    )
+    return _fail(
+        vc, "version",
+        f"vCenter {compat.label(found)} ({inv.version}) is not supported by VIO {release}, "
+        f"which supports {support.range}",
+        where, f"move the {endpoint.role} vCenter to {support.range.removeprefix('vCenter ')}, {move}",
+    )
 
 
 def reachability(endpoint: Endpoint, inventory: Inventory | None, error: VcenterError | None) -> Result:
@@ -180,7 +245,7 @@ def management(
     if results[0].status == "fail":
         return results + [
             _skip(vc, check, f"datacenter {dc!r} is missing", where)
-            for check in ("cluster", "datastore", "switch", "port group", "manager source", "hosts", "capacity")
+            for check in MANAGEMENT_CHECKS[MANAGEMENT_CHECKS.index("datacenter") + 1 :]
         ]
     at = f"{where}/{dc}"
     results.append(_cluster(vc, f"{key}.cluster", inv, dc, mgmt.cluster, where))
@@ -347,13 +412,11 @@ def resource(settings: Settings, endpoint: Endpoint, inv: Inventory) -> list[Res
     where = endpoint.address
     results = [_datacenter(vc, key, inv, res.datacenter, where)]
     if results[0].status == "fail":
-        return [*results, _skip(vc, "clusters", f"datacenter {res.datacenter!r} is missing", where)]
+        # Everything after the version and datacenter checks depends on the datacenter.
+        return [*results, *unchecked(settings, endpoint, f"datacenter {res.datacenter!r} is missing")[2:]]
     dc = res.datacenter
     results.append(_datastore(vc, key, inv, dc, res.datastore, where))
-    named = [(f"{key}.computeClusters[{i}]", c) for i, c in enumerate(res.compute_clusters)]
-    if res.edge_cluster is not None:
-        named.append((f"{key}.edgeCluster", res.edge_cluster))
-    for config_key, cluster in named:
+    for config_key, cluster in _resource_clusters(settings):
         found = _cluster(vc, config_key, inv, dc, cluster, where)
         results.append(found)
         if found.status != "pass":
@@ -373,33 +436,114 @@ def resource(settings: Settings, endpoint: Endpoint, inv: Inventory) -> list[Res
 # ---------------------------------------------------------------------------------------------- IPs
 
 
-def addresses(
-    settings: Settings, need: Demand, inventories: Sequence[tuple[Endpoint, Inventory]]
-) -> list[Result]:
-    """Each planned fixed address (the Manager, both VIPs) must be free, unless the VM holding it is the
-    Manager itself (a preflight before an update of a deployed plane). VIO's ranges are the Manager's to
-    assign: a VM already inside one is reported too."""
-    planned: dict[IPv4Address, tuple[str, str, str]] = {}
+@dataclass(frozen=True)
+class PlaneVm:
+    """The identity of one of the plane's own VMs: the vCenter (server:port), datacenter, VM folder,
+    cluster, resource pool and name the deployment gives it. A VM holding a planned address is the
+    plane's own only if it matches all of them; a VM of the same name anywhere else (another vCenter or
+    datacenter, another folder or pool) is a look-alike, and its address a collision.
+
+    Placement rather than instanceUuid: preflight runs before `pulumi up` and reads no stack state, so
+    the one identity it can know is where the deployment puts its VMs, and vCenter keeps VM names unique
+    within a folder, so placement + name picks out at most one VM.
+    """
+
+    vcenter: str
+    datacenter: str
+    folder: str
+    cluster: str
+    resource_pool: str
+    name: str
+
+    def mismatch(self, vcenter: str, vm: VirtualMachine) -> str | None:
+        """None when `vm`, read from `vcenter`, is this VM; else the first way it differs."""
+        if vm.name != self.name:
+            return f"named {vm.name!r}, not {self.name!r}"
+        for what, found, want in (
+            ("vCenter", vcenter.lower(), self.vcenter.lower()),
+            ("datacenter", vm.datacenter, self.datacenter),
+            ("VM folder", vm.folder, self.folder),
+            ("cluster", vm.cluster, self.cluster),
+            ("resource pool", vm.resource_pool, self.resource_pool),
+        ):
+            if found != want:
+                return f"in {what} {found or '(root)'!r}, not {want!r}"
+        return "a template" if vm.template else None
+
+    @property
+    def place(self) -> str:
+        return f"{self.vcenter}/{self.datacenter}/vm/{self.folder} in pool {self.cluster}/{self.resource_pool}"
+
+
+def plane_placement(settings: Settings) -> tuple[str, str]:
+    """(VM folder, resource pool) of the plane's VMs: what `components.stack_args.management_pod` gives the
+    management pod (a test holds the two equal)."""
+    return settings.name_prefix, f"{settings.name_prefix}-plane"
+
+
+@dataclass(frozen=True)
+class Planned:
+    """An address the deployment will assign, the config key that moves it, and the plane VMs that may
+    already hold it (a preflight before an update of a deployed plane)."""
+
+    address: IPv4Address
+    label: str
+    key: str
+    owners: tuple[PlaneVm, ...] = ()
+
+
+def planned_addresses(settings: Settings, need: Demand, management: Endpoint) -> list[Planned]:
+    """Every fixed address the deployment assigns (`Plan.addresses`): the collision check's input. Only the
+    Manager is a VM of ours with a known identity; the VIPs are held by the controllers VIO creates, so no
+    VM is allowed to hold them before the deployment."""
+    folder, pool = plane_placement(settings)
+    mgmt = settings.management_vcenter
+    keys = {"manager": "managementNetwork.managerIp", "private": "managementNetwork.privateVip",
+            "public": "apiAccessNetwork.publicVip"}
+    planned = []
     for a in need.plan.addresses():
-        key = {"manager": "managementNetwork.managerIp", "private": "managementNetwork.privateVip",
-               "public": "apiAccessNetwork.publicVip"}[a.role if a.role == "manager" else a.key]
-        planned[a.ip] = (a.name, a.name if a.role == "manager" else "", key)
-    holders: dict[str, list[tuple[str, str]]] = {}
+        owner = PlaneVm(management.address, mgmt.datacenter, folder, mgmt.cluster, pool, a.name)
+        planned.append(Planned(a.ip, f"planned for {a.name}", keys[a.role if a.role == "manager" else a.key],
+                               (owner,) if a.role == "manager" else ()))
+    return planned
+
+
+def addresses(
+    settings: Settings, need: Demand, inventories: Sequence[tuple[Endpoint, Inventory]], management: Endpoint
+) -> list[Result]:
+    """Each planned fixed address (the Manager, both VIPs) must be free, unless the VM holding it is, by
+    identity (`PlaneVm`), the plane's own VM for it: the deployed Manager holding its own address (a
+    preflight before an update). VIO's ranges are the Manager's to assign: a VM already inside one is
+    reported too."""
+    planned = planned_addresses(settings, need, management)
+    holders: dict[str, list[tuple[Endpoint, VirtualMachine]]] = {}
+    seen: set[tuple[str, str, str, str, str]] = set()
     for endpoint, inv in inventories:
         for vm in inv.vms:
+            # One vCenter configured twice (both pods on one vCenter) is read twice: count its VMs once.
+            key = (endpoint.address.lower(), vm.datacenter, vm.folder, vm.name, ",".join(vm.ips))
+            if key in seen:
+                continue
+            seen.add(key)
             for ip in vm.ips:
-                holders.setdefault(ip, []).append((vm.name, f"{endpoint.address}/{vm.datacenter}"))
+                holders.setdefault(ip, []).append((endpoint, vm))
     out = []
-    for address, (label, own_name, field) in sorted(planned.items()):
-        users = [(n, w) for n, w in holders.get(str(address), []) if n != own_name]
-        if users:
-            name, where = users[0]
-            out.append(
-                _fail(
-                    "both", "ip free", f"{address} (planned for {label}) is already the guest IP of VM {name!r}",
-                    where, f"free {address} on {name!r}, or move {field} to an unused address",
-                )
-            )
+    for plan in sorted(planned, key=lambda p: p.address):
+        users = [(e, vm) for e, vm in holders.get(str(plan.address), [])
+                 if not any(o.mismatch(e.address, vm) is None for o in plan.owners)]
+        if not users:
+            continue
+        endpoint, vm = users[0]
+        detail = f"{plan.address} ({plan.label}) is already the guest IP of VM {vm.name!r}"
+        fix = f"free {plan.address} on {vm.name!r}, or move {plan.key} to an unused address"
+        alike = [o for o in plan.owners if o.name == vm.name]
+        if alike:
+            detail += (f", which is named like the plane's VM but is not it: it is "
+                       f"{alike[0].mismatch(endpoint.address, vm)}")
+            fix += f" (the plane's own {vm.name!r} is the one at {alike[0].place})"
+        if len(users) > 1:
+            detail += f" (and {len(users) - 1} other VM(s))"
+        out.append(_fail("both", "ip free", detail, f"{endpoint.address}/{vm.datacenter}", fix))
     for field, rng in (("managementNetwork.vioRange", need.plan.management_range),
                        ("apiAccessNetwork.vioRange", need.plan.api_range)):
         for ip, users in sorted(holders.items()):
@@ -408,10 +552,10 @@ def addresses(
             except ValueError:
                 continue
             if inside:
-                name, where = users[0]
+                endpoint, vm = users[0]
                 out.append(_fail("both", "ip free", f"{ip} inside {field} {rng.start}-{rng.end} is already the "
-                                 f"guest IP of VM {name!r}", where,
-                                 f"free {ip} on {name!r}, or move {field} to unused addresses"))
+                                 f"guest IP of VM {vm.name!r}", f"{endpoint.address}/{vm.datacenter}",
+                                 f"free {ip} on {vm.name!r}, or move {field} to unused addresses"))
     if not out:
         out.append(
             _pass("both", "ip free", f"{len(planned)} planned address(es) and both VIO ranges unused by any "

@@ -1,18 +1,34 @@
-"""Command line: settings in, inventories, checks, report out. Exit 0 only when every check passes."""
+"""Command line: settings in, inventories, checks, report out. Exit 0 only when every check passes.
+
+`--timeout` is the budget of the whole run, from the start of `main` to the report: both vCenters are
+read concurrently, each in its own thread, and at the deadline whatever is still being read is stopped
+(`inventory.Watch`) and reported as not answered, its checks as SKIP, next to everything that was
+checked. A socket timeout alone cannot give that bound: an endpoint trickling a byte a second never
+lets a read time out.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from components.settings import ConfigError
 from preflight import checks, report, stack
-from preflight.inventory import ConnectOptions, Endpoint, Inventory, RoundTripCounter, VcenterError, collect
+from preflight.inventory import (
+    ConnectOptions,
+    Endpoint,
+    Inventory,
+    RoundTripCounter,
+    VcenterError,
+    Watch,
+    collect,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -27,9 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--project-dir", type=Path, default=Path(env("VIONFV_PROJECT_DIR", ".")),
                    help="directory holding Pulumi.<stack>.yaml (default: current directory)")
     p.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON to FILE")
-    p.add_argument("--timeout", type=float, default=float(env("VIONFV_PREFLIGHT_TIMEOUT", "30")),
-                   help="seconds to wait for each connection and each vCenter answer (default 30, "
-                        "env VIONFV_PREFLIGHT_TIMEOUT)")
+    p.add_argument("--timeout", type=float, default=float(env("VIONFV_PREFLIGHT_TIMEOUT", "120")),
+                   help="seconds the whole run may take; a vCenter not read by then is reported as not "
+                        "answering and its checks as not checked (default 120, env VIONFV_PREFLIGHT_TIMEOUT)")
     p.add_argument("--ca-bundle", default=env("VIONFV_CA_BUNDLE"),
                    help="PEM file of CAs that sign the vCenter certificates (default: system store, "
                         "env VIONFV_CA_BUNDLE)")
@@ -54,16 +70,56 @@ def endpoints(settings: stack.config.Settings, passwords: dict[str, str]) -> tup
     )
 
 
+class _Reader(threading.Thread):
+    """Reads one vCenter in a daemon thread: a thread stuck past the deadline never holds the exit."""
+
+    def __init__(self, endpoint: Endpoint, options: ConnectOptions, progress: report.Progress) -> None:
+        super().__init__(name=f"preflight-{endpoint.role}", daemon=True)
+        self.endpoint, self.options, self.progress = endpoint, options, progress
+        self.watch = Watch()
+        self.outcome: Inventory | VcenterError | None = None
+
+    def run(self) -> None:
+        try:
+            self.outcome = collect(self.endpoint, self.options, RoundTripCounter(), self.progress, self.watch)
+        except VcenterError as exc:
+            if not self.watch.stopped.is_set():
+                self.progress(exc.message)
+                self.outcome = exc
+        except Exception as exc:  # noqa: BLE001 - see below
+            # Once stopped, whatever the cut connection raised is moot; before, it is this vCenter's
+            # failure, reported like the others rather than as a traceback from a thread.
+            if not self.watch.stopped.is_set():
+                where = f"{self.endpoint.role} vCenter {self.endpoint.address}"
+                self.outcome = VcenterError(
+                    self.endpoint, f"{where} failed during {self.watch.phase}: {type(exc).__name__}: {exc}",
+                    "retry; if it persists, run with the same stack against this vCenter and report the error",
+                )
+                self.progress(self.outcome.message)
+
+    def timed_out(self, timeout: float) -> VcenterError:
+        key, where = self.endpoint.key, f"{self.endpoint.role} vCenter {self.endpoint.address}"
+        return VcenterError(
+            self.endpoint,
+            f"{where} did not answer within the run's {timeout:g}s timeout ({self.watch.phase})",
+            f"check that {key}.server and {key}.port point at a running vCenter and that the network path "
+            "is open; raise --timeout if it is only slow",
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     started = time.monotonic()
+    deadline = started + args.timeout
+    progress = report.Progress(started, quiet=args.quiet)
 
-    def progress(message: str) -> None:
-        if not args.quiet:
-            print(f"[{time.monotonic() - started:6.1f}s] {message}", file=sys.stderr, flush=True)
-
+    if args.timeout <= 0:
+        print(f"preflight: --timeout {args.timeout:g}: must be more than 0 seconds", file=sys.stderr)
+        return EXIT_USAGE
     try:
-        loaded = stack.load(args.stack, args.project_dir, use_pulumi_cli=not args.no_pulumi_cli)
+        # The password lookup (`pulumi config get`, twice at most) is part of the run's budget.
+        loaded = stack.load(args.stack, args.project_dir, use_pulumi_cli=not args.no_pulumi_cli,
+                            timeout=args.timeout / 2)
     except ConfigError as exc:
         print(f"preflight: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -75,50 +131,69 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
     settings = loaded.settings
+    vio = settings.vio.version
+    # A single read may wait the whole budget; the deadline, not the socket, is what ends the run.
     options = ConnectOptions(timeout=args.timeout, ca_bundle=args.ca_bundle, protocol=args.protocol,
                              page_size=args.page_size)
     mgmt, res = endpoints(settings, loaded.passwords)
-    progress(f"stack {args.stack}: {settings.topology} topology, {settings.pod_layout}")
+    progress(f"stack {args.stack}: {settings.topology} topology, {settings.pod_layout}, "
+             f"VIO {vio}, timeout {args.timeout:g}s")
 
-    def inventory(endpoint: Endpoint) -> Inventory | VcenterError:
-        try:
-            return collect(endpoint, options, RoundTripCounter(), progress)
-        except VcenterError as exc:
-            progress(exc.message)
-            return exc
-
-    # Both vCenters at once: a dead one then costs one timeout, not two in a row.
-    same = (mgmt.server, mgmt.port, mgmt.username) == (res.server, res.port, res.username)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        mgmt_future = pool.submit(inventory, mgmt)
-        res_result = mgmt_future.result() if same else pool.submit(inventory, res).result()
-        mgmt_result = mgmt_future.result()
+    # Both vCenters at once: a dead one then costs the budget once, not twice in a row.
+    same = (mgmt.server.lower(), mgmt.port, mgmt.username) == (res.server.lower(), res.port, res.username)
+    readers = {mgmt.role: _Reader(mgmt, options, progress)}
+    if not same:
+        readers[res.role] = _Reader(res, options, progress)
+    for reader in readers.values():
+        reader.start()
+    outcomes: dict[str, Inventory | VcenterError] = {}
+    timed_out: list[str] = []
+    for role, reader in readers.items():
+        reader.join(max(0.0, deadline - time.monotonic()))
+        if reader.is_alive() or reader.outcome is None:
+            reader.watch.stop()
+            timed_out.append(role)
+            error = reader.timed_out(args.timeout)
+            outcomes[role] = error
+            progress(error.message)
+        else:
+            outcomes[role] = reader.outcome
+    if same:
+        outcomes[res.role] = outcomes[mgmt.role]
 
     need = checks.demand(settings)
     results: list[checks.Result] = []
     found: list[tuple[Endpoint, Inventory]] = []
-    for endpoint, outcome in ((mgmt, mgmt_result), (res, res_result)):
+    for endpoint in (mgmt, res):
+        outcome = outcomes[endpoint.role]
         if isinstance(outcome, VcenterError):
             results.append(checks.reachability(endpoint, None, outcome))
+            why = ("the run's timeout ran out before this vCenter answered" if endpoint.role in timed_out
+                   or (same and timed_out) else "this vCenter could not be read (see reachable)")
+            results += checks.unchecked(settings, endpoint, why)
             continue
         results.append(checks.reachability(endpoint, outcome, None))
+        results.append(checks.version(endpoint, outcome, vio))
         found.append((endpoint, outcome))
         if endpoint is mgmt:
             results += checks.management(settings, endpoint, outcome, need, args.margin)
         else:
             results += checks.resource(settings, endpoint, outcome)
     if len(found) == 2:
-        results += checks.addresses(settings, need, found)
+        results += checks.addresses(settings, need, found, mgmt)
     else:
-        results.append(checks.Result("both", "ip free", "skip", "not checked: a vCenter is unreachable",
-                                     str(settings.management_network.cidr)))
+        results.append(checks.Result("both", "ip free", "skip", "not checked: a vCenter could not be read, "
+                                     "and an address may be in use on it", str(settings.management_network.cidr)))
 
     ok = all(r.status == "pass" for r in results)
     elapsed = time.monotonic() - started
     print(report.table(results))
     if args.json:
-        extra = {
+        extra: dict[str, Any] = {
             "elapsed_s": round(elapsed, 3),
+            "timeout_s": args.timeout,
+            "timed_out": timed_out,
+            "vio_version": vio,
             "round_trips": {e.role: inv.round_trips for e, inv in found},
             "vcenters": {e.role: {"address": e.address, "version": inv.version} for e, inv in found},
         }

@@ -17,6 +17,7 @@ from __future__ import annotations
 import http.client
 import socket
 import ssl
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -70,6 +71,51 @@ class VcenterError(Exception):
         self.endpoint = endpoint
         self.message = message
         self.fix = fix
+
+
+class Watch:
+    """Another thread's handle on a `collect` in progress: the phase it has reached, and a way to stop it.
+
+    `--timeout` bounds the whole run, and a socket timeout cannot do that: an endpoint that sends a byte
+    every second never lets a read time out. At the run's deadline the command calls `stop()`, which
+    shuts down every connection the collect opened, so a read blocked in its thread returns at once, and
+    reports the vCenter from `phase` without waiting for that thread.
+    """
+
+    def __init__(self) -> None:
+        self.phase = "connect"
+        self.stopped = threading.Event()
+        self._connections: list[Any] = []
+        self._lock = threading.Lock()
+
+    def attach(self, stub: SoapStubAdapter) -> None:
+        get: Callable[[], Any] = stub.GetConnection
+
+        def tracked() -> Any:
+            if self.stopped.is_set():
+                raise _Stopped()
+            connection = get()
+            with self._lock:
+                self._connections.append(connection)
+            return connection
+
+        stub.GetConnection = tracked  # type: ignore[method-assign]
+
+    def stop(self) -> None:
+        self.stopped.set()
+        with self._lock:
+            connections = list(self._connections)
+        for connection in connections:
+            sock = getattr(connection, "sock", None)
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass  # already closed: nothing left to unblock
+
+
+class _Stopped(Exception):
+    """Raised in a collect's thread once its `Watch` is stopped: the command has already reported it."""
 
 
 class RoundTripCounter:
@@ -134,10 +180,20 @@ class PortGroup:
 
 @dataclass(frozen=True)
 class VirtualMachine:
+    """A VM or template and where it sits: together with the vCenter it was read from, `datacenter`,
+    `folder`, `cluster`, `resource_pool` and `name` are its placement, which is how preflight tells the
+    plane's own VM from a look-alike (see `checks.PlaneVm`)."""
+
     name: str
     datacenter: str
     template: bool
     ips: tuple[str, ...]
+    #: Path below the datacenter's VM folder ("vio", "a/b"); "" for the VM folder itself or a vApp child.
+    folder: str = ""
+    #: The cluster (or standalone host) whose resource pool tree holds the VM.
+    cluster: str = ""
+    #: Path below that cluster's root pool ("vio-plane"); "" for the root pool.
+    resource_pool: str = ""
 
 
 @dataclass(frozen=True)
@@ -178,7 +234,10 @@ PROPERTIES: dict[type, list[str]] = {
     vim.Datastore: ["name", "parent", "summary.capacity", "summary.freeSpace", "summary.accessible"],
     vim.DistributedVirtualSwitch: ["name", "parent"],
     vim.dvs.DistributedVirtualPortgroup: ["name", "parent", "config.distributedVirtualSwitch"],
-    vim.VirtualMachine: ["name", "parent", "config.template", "runtime.host", "guest.ipAddress", "guest.net"],
+    vim.ResourcePool: ["name", "parent"],
+    vim.VirtualMachine: [
+        "name", "parent", "resourcePool", "config.template", "runtime.host", "guest.ipAddress", "guest.net",
+    ],
 }
 
 
@@ -242,6 +301,17 @@ def build(objects: Iterator[vmodl.query.PropertyCollector.ObjectContent], about:
     def name_of(moid: str | None) -> str:
         return props.get(moid, {}).get("name", "") if moid else ""
 
+    def path(moid: str | None, kind: type) -> tuple[list[str], str | None]:
+        """Names of `moid` and its ancestors of `kind`, nearest first, and the first ancestor of another
+        kind (the datacenter above the VM folder, the compute resource above the root pool)."""
+        names: list[str] = []
+        seen: set[str] = set()
+        while moid is not None and moid not in seen and isinstance(kinds.get(moid), kind):
+            seen.add(moid)
+            names.append(name_of(moid))
+            moid = parent(moid)
+        return names, moid
+
     datacenters, clusters, hosts, datastores, switches, port_groups, vms = [], [], [], [], [], [], []
     host_place: dict[str, tuple[str, str | None]] = {}
     for moid, obj in kinds.items():
@@ -292,12 +362,21 @@ def build(objects: Iterator[vmodl.query.PropertyCollector.ObjectContent], about:
         if not dc and host is not None:
             # A VM inside a vApp: its parent chain leaves the view's types, its host does not.
             dc = host_place.get(host._moId, ("", None))[0]
+        # The topmost folder is the datacenter's own VM folder, the topmost pool the cluster's root pool:
+        # both are implied, so "vio" means <datacenter>/vm/vio and <cluster>/Resources/vio.
+        folders, above = path(parent(moid), vim.Folder)
+        in_folder = "/".join(reversed(folders[:-1])) if isinstance(kinds.get(above or ""), vim.Datacenter) else ""
+        pool_ref = p.get("resourcePool")
+        pools, owner = path(pool_ref._moId if pool_ref is not None else None, vim.ResourcePool)
         vms.append(
             VirtualMachine(
                 name=p.get("name", moid),
                 datacenter=dc,
                 template=bool(p.get("config.template", False)),
                 ips=_guest_ips(p),
+                folder=in_folder,
+                cluster=name_of(owner) if isinstance(kinds.get(owner or ""), vim.ComputeResource) else "",
+                resource_pool="/".join(reversed(pools[:-1])),
             )
         )
     return Inventory(
@@ -394,9 +473,16 @@ def collect(
     options: ConnectOptions,
     counter: RoundTripCounter | None = None,
     progress: Callable[[str], None] = lambda _msg: None,
+    watch: Watch | None = None,
 ) -> Inventory:
-    """Log in to `endpoint`, read its inventory, log out. Raises `VcenterError`."""
+    """Log in to `endpoint`, read its inventory, log out. Raises `VcenterError`.
+
+    With a `watch`, each phase is recorded on it and `watch.stop()` ends the collect from another thread
+    (whatever it raises then is moot: the caller has reported the vCenter as stopped).
+    """
     counter = counter or RoundTripCounter()
+    watch = watch or Watch()
+    where = f"{endpoint.role} vCenter {endpoint.address}"
     with _phase(endpoint, "connect", options):
         stub = SoapStubAdapter(
             host=endpoint.server,
@@ -407,18 +493,22 @@ def collect(
             httpConnectionTimeout=options.timeout,
         )
     counter.attach(stub)
+    watch.attach(stub)
     si = vim.ServiceInstance("ServiceInstance", stub)
-    progress(f"{endpoint.role} vCenter {endpoint.address}: connecting")
+    progress(f"{where}: connecting")
     with _phase(endpoint, "connect", options):
         # Any: the stubs type every manager Optional, which they are only on a bare ESXi host.
         content: Any = si.RetrieveContent()
+    watch.phase = "login"
     with _phase(endpoint, "login", options):
         content.sessionManager.Login(endpoint.username, endpoint.password)
-    progress(f"{endpoint.role} vCenter {endpoint.address}: reading inventory")
+    watch.phase = "inventory"
+    progress(f"{where}: reading inventory")
     with _phase(endpoint, "inventory", options):
         view = content.viewManager.CreateContainerView(content.rootFolder, list(PROPERTIES), True)
         objects = list(retrieve(content.propertyCollector, _filter_spec(view), options.page_size))
-    progress(f"{endpoint.role} vCenter {endpoint.address}: {len(objects)} objects read")
+    watch.phase = "logout"
+    progress(f"{where}: {len(objects)} objects read")
     # Clean-up only once the vCenter has answered everything: after a failure it would cost another
     # full timeout, and the server drops the view and the session on its own when they expire.
     for cleanup in (view.DestroyView, content.sessionManager.Logout):

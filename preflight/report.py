@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 import textwrap
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -49,3 +52,27 @@ def document(stack: str, ok: bool, results: Sequence[Result], extra: dict[str, A
 
 def write_json(path: Path, doc: dict[str, Any]) -> None:
     path.write_text(json.dumps(doc, indent=2) + "\n")
+
+
+class Progress:
+    """The one writer of progress lines, shared by the threads that read the vCenters concurrently.
+
+    Each line is formatted first and written whole, in a single `write` under a lock, so lines from two
+    vCenters never interleave on one line whatever the stream does with a write. A message is kept to
+    one line (a newline in an error text would otherwise split it). The stream is looked up at each
+    write, so a caller (or a test) that swaps `sys.stderr` is honoured.
+    """
+
+    def __init__(self, started: float, quiet: bool = False) -> None:
+        self._started = started
+        self._quiet = quiet
+        self._lock = threading.Lock()
+
+    def __call__(self, message: str) -> None:
+        if self._quiet:
+            return
+        one_line = " ".join(message.split("\n"))
+        line = f"[{time.monotonic() - self._started:6.1f}s] {one_line}\n"
+        with self._lock:
+            sys.stderr.write(line)
+            sys.stderr.flush()

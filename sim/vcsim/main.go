@@ -4,9 +4,10 @@
 // Usage: vcsim -spec spec.json
 //
 // The spec names the inventory the way a Pulumi stack config does (datacenters, clusters, datastores,
-// switches, port groups, templates), and states the conditions preflight must detect: hosts in
-// maintenance or disconnected, datastore capacity, VM guest IPs, and a method on which the process dies
-// (a vCenter that goes down mid-run). Once serving on a free loopback port it prints one JSON line
+// switches, port groups, templates, VM folders and resource pools), and states the conditions preflight
+// must detect: hosts in maintenance or disconnected, datastore capacity, VM guest IPs, the version
+// about.version reports, a delay before every answer (a slow vCenter), and a method on which the process
+// dies (a vCenter that goes down mid-run). Once serving on a free loopback port it prints one JSON line
 // {"url": ..., "port": ...} on stdout; it stops when stdin closes or on SIGTERM.
 //
 // Built from Debian's govmomi sources (GOPATH=/usr/share/gocode GO111MODULE=off), hence no go.mod.
@@ -28,6 +29,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/vmware/govmomi/object"
 	"github.com/vmware/govmomi/simulator"
@@ -66,6 +68,10 @@ type vmSpec struct {
 	Cluster  string   `json:"cluster"`
 	Template bool     `json:"template"`
 	IPs      []string `json:"ips"`
+	// Folder is a path under the datacenter's VM folder ("vio" or "a/b"), created if missing; empty: the
+	// VM folder itself. ResourcePool is a child pool of the cluster's root pool, created if missing.
+	Folder       string `json:"folder"`
+	ResourcePool string `json:"resourcePool"`
 }
 
 type bulkSpec struct {
@@ -85,17 +91,26 @@ type datacenterSpec struct {
 }
 
 type spec struct {
-	User        string           `json:"user"`
-	Password    string           `json:"password"`
-	Version     string           `json:"version"`
-	CrashOn     string           `json:"crashOn"`
+	User     string `json:"user"`
+	Password string `json:"password"`
+	// Version is what ServiceContent.about reports ("7.0.3", "8.0.2"): vCenter's version.update.
+	Version string `json:"version"`
+	Build   string `json:"build"`
+	CrashOn string `json:"crashOn"`
+	// TrickleOn answers the first call of this method with a 200 and then one byte a second, forever: a
+	// vCenter that stalls mid-run without ever letting a read time out.
+	TrickleOn string `json:"trickleOn"`
+	// DelayMs holds every SOAP answer back this long: a slow vCenter, so that two run concurrently.
+	DelayMs     int              `json:"delayMs"`
 	Datacenters []datacenterSpec `json:"datacenters"`
 }
 
 type builder struct {
-	ctx  context.Context
-	c    *vim25.Client
-	dirs []string
+	ctx     context.Context
+	c       *vim25.Client
+	dirs    []string
+	folders map[string]*object.Folder
+	pools   map[string]*object.ResourcePool
 }
 
 func (b *builder) wait(task *object.Task, err error) (types.ManagedObjectReference, error) {
@@ -203,12 +218,20 @@ func (b *builder) datacenter(root *object.Folder, d datacenterSpec) error {
 		if len(hosts) == 0 {
 			return fmt.Errorf("vm %s: cluster %q has no hosts", vm.Name, vm.Cluster)
 		}
+		folder, err := b.folder(folders.VmFolder, vm.Folder)
+		if err != nil {
+			return fmt.Errorf("vm %s: %w", vm.Name, err)
+		}
+		pool, err := b.pool(pools[vm.Cluster], vm.ResourcePool)
+		if err != nil {
+			return fmt.Errorf("vm %s: %w", vm.Name, err)
+		}
 		config := types.VirtualMachineConfigSpec{
 			Name:    vm.Name,
 			GuestId: string(types.VirtualMachineGuestOsIdentifierOtherGuest),
 			Files:   &types.VirtualMachineFileInfo{VmPathName: "[" + d.Datastores[0].Name + "]"},
 		}
-		ref, err := b.wait(folders.VmFolder.CreateVM(b.ctx, config, pools[vm.Cluster], hosts[0]))
+		ref, err := b.wait(folder.CreateVM(b.ctx, config, pool, hosts[0]))
 		if err != nil {
 			return fmt.Errorf("vm %s: %w", vm.Name, err)
 		}
@@ -233,6 +256,51 @@ func (b *builder) datacenter(root *object.Folder, d datacenterSpec) error {
 		obj.Info.GetDatastoreInfo().FreeSpace = ds.FreeGB * gib
 	}
 	return nil
+}
+
+// folder returns the folder at path under root, creating the missing levels.
+func (b *builder) folder(root *object.Folder, path string) (*object.Folder, error) {
+	current := root
+	for _, name := range strings.Split(path, "/") {
+		if name == "" {
+			continue
+		}
+		if b.folders == nil {
+			b.folders = map[string]*object.Folder{}
+		}
+		key := current.Reference().Value + "/" + name
+		if existing, ok := b.folders[key]; ok {
+			current = existing
+			continue
+		}
+		created, err := current.CreateFolder(b.ctx, name)
+		if err != nil {
+			return nil, fmt.Errorf("folder %s: %w", path, err)
+		}
+		b.folders[key] = created
+		current = created
+	}
+	return current, nil
+}
+
+// pool returns the child pool `name` of root (root itself for ""), creating it on first use.
+func (b *builder) pool(root *object.ResourcePool, name string) (*object.ResourcePool, error) {
+	if name == "" {
+		return root, nil
+	}
+	if b.pools == nil {
+		b.pools = map[string]*object.ResourcePool{}
+	}
+	key := root.Reference().Value + "/" + name
+	if existing, ok := b.pools[key]; ok {
+		return existing, nil
+	}
+	created, err := root.Create(b.ctx, name, types.DefaultResourceConfigSpec())
+	if err != nil {
+		return nil, fmt.Errorf("resource pool %s: %w", name, err)
+	}
+	b.pools[key] = created
+	return created, nil
 }
 
 // shapeHost writes the host's hardware, load and state straight into the simulator's object: vcsim
@@ -270,6 +338,55 @@ func setGuestIPs(ref types.ManagedObjectReference, ips []string) {
 	vm.Guest.IpAddress = ips[0]
 	vm.Guest.Net = []types.GuestNicInfo{{Connected: true, IpAddress: ips, DeviceConfigId: 4000}}
 	vm.Summary.Guest.IpAddress = ips[0]
+}
+
+// delaying holds every request back by d before serving it.
+func delaying(d time.Duration, next http.Handler) http.Handler {
+	if d <= 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(d)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// trickling answers calls of the given method with a body that never ends: one space a second.
+func trickling(method string, next http.Handler) http.Handler {
+	if method == "" {
+		return next
+	}
+	marker := []byte("<" + method)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		if !bytes.Contains(body, marker) && !bytes.Contains(body, []byte(":"+method)) {
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			next.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+		w.WriteHeader(http.StatusOK)
+		flusher, _ := w.(http.Flusher)
+		ticker := time.NewTicker(time.Second)
+		defer ticker.Stop()
+		for {
+			if _, err := w.Write([]byte(" ")); err != nil {
+				return
+			}
+			if flusher != nil {
+				flusher.Flush()
+			}
+			select {
+			case <-r.Context().Done():
+				return
+			case <-ticker.C:
+			}
+		}
+	})
 }
 
 // crashing kills the process on the first SOAP call of the given method, before answering: the client
@@ -315,6 +432,9 @@ func run(specPath string) error {
 		m.ServiceContent.About.Version = s.Version
 		m.ServiceContent.About.FullName = "VMware vCenter Server " + s.Version + " (vcsim)"
 	}
+	if s.Build != "" {
+		m.ServiceContent.About.Build = s.Build
+	}
 	if err := m.Create(); err != nil {
 		return err
 	}
@@ -349,7 +469,9 @@ func run(specPath string) error {
 	if err != nil {
 		return err
 	}
-	server := &http.Server{Handler: crashing(s.CrashOn, m.Service.ServeMux)}
+	handler := delaying(time.Duration(s.DelayMs)*time.Millisecond,
+		crashing(s.CrashOn, trickling(s.TrickleOn, m.Service.ServeMux)))
+	server := &http.Server{Handler: handler}
 	go func() { _ = server.Serve(listener) }()
 	defer server.Close()
 

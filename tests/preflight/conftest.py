@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from components import settings as config
 from preflight import cli, stack
@@ -81,9 +82,14 @@ def run_preflight(tmp_path: Path, capsys: pytest.CaptureFixture[str], credential
     """Run the command in-process against (host, port) pairs, with the given stack file's shape."""
 
     def run(
-        management: tuple[str, int], resource: tuple[str, int], *extra: str, source: Path = PROD
+        management: tuple[str, int], resource: tuple[str, int], *extra: str, source: Path = PROD,
+        vio_version: str | None = None,
     ) -> Outcome:
-        simulator.write_stack(tmp_path, "sim", source, management, resource)
+        path = simulator.write_stack(tmp_path, "sim", source, management, resource)
+        if vio_version is not None:
+            document = yaml.safe_load(path.read_text())
+            document["config"][f"{config.NAMESPACE}:vio"]["version"] = vio_version
+            path.write_text(yaml.safe_dump(document, sort_keys=False))
         report = tmp_path / "preflight.json"
         report.unlink(missing_ok=True)
         code = cli.main([

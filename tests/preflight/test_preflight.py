@@ -196,17 +196,90 @@ def test_planned_ip_used_by_a_vm_in_either_vcenter_fails(
     assert "apiAccessNetwork.vioRange" in by_ip[str(inside)]["detail"]
 
 
+def _manager_vm(settings: config.Settings, **where: str) -> dict[str, object]:
+    """A simulator VM spec for the VIO Manager, where the deployment puts it unless `where` moves it,
+    holding the Manager's planned address."""
+    plan = checks.demand(settings).plan
+    folder, pool = checks.plane_placement(settings)
+    return {"name": plan.manager_name, "cluster": settings.management_vcenter.cluster,
+            "folder": folder, "resourcePool": pool, "ips": [str(plan.manager_ip)], **where}
+
+
 def test_the_manager_holding_its_own_address_is_not_a_collision(
     simulator_binary: Path, prod: config.Settings, run_preflight: Run, passing_pair: Pair
 ) -> None:
-    plan = checks.demand(prod).plan
     spec = simulator.management_spec(prod)
-    simulator.datacenter(spec)["vms"].append(
-        {"name": plan.manager_name, "cluster": prod.management_vcenter.cluster, "ips": [str(plan.manager_ip)]}
-    )
+    simulator.datacenter(spec)["vms"].append(_manager_vm(prod))
     with simulator.running(spec) as mgmt:
         outcome = run_preflight(local(mgmt), local(passing_pair[1]))
     assert outcome.code == 0, outcome.out
+
+
+def test_plane_placement_is_the_management_pods_folder_and_pool(prod: config.Settings) -> None:
+    from components import stack_args
+
+    pod = stack_args.management_pod(prod)
+    assert checks.plane_placement(prod) == (pod.folder, pod.resource_pool)
+
+
+@pytest.mark.parametrize(
+    ("where", "mismatch"),
+    [
+        ({"folder": ""}, "in VM folder '(root)', not 'vio'"),
+        ({"folder": "vio/old"}, "in VM folder 'vio/old', not 'vio'"),
+        ({"resourcePool": "other"}, "in resource pool 'other', not 'vio-plane'"),
+    ],
+    ids=["vm-folder-root", "nested-folder", "other-resource-pool"],
+)
+def test_look_alike_outside_the_planes_folder_or_pool_is_a_collision(
+    simulator_binary: Path, prod: config.Settings, run_preflight: Run, passing_pair: Pair,
+    where: dict[str, str], mismatch: str,
+) -> None:
+    spec = simulator.management_spec(prod)
+    vm = _manager_vm(prod, **where)
+    simulator.datacenter(spec)["vms"].append(vm)
+    with simulator.running(spec) as mgmt:
+        outcome = run_preflight(local(mgmt), local(passing_pair[1]))
+    assert outcome.code == 1
+    [failure] = outcome.results("ip free", "fail")
+    assert f"guest IP of VM {vm['name']!r}, which is named like the plane's VM but is not it" in failure["detail"]
+    assert mismatch in failure["detail"]
+    assert f"/{prod.management_vcenter.datacenter}/vm/vio in pool" in failure["fix"]
+
+
+def test_look_alike_in_another_datacenter_is_a_collision(
+    simulator_binary: Path, prod: config.Settings, run_preflight: Run, passing_pair: Pair
+) -> None:
+    spec = simulator.management_spec(prod)
+    vm = _manager_vm(prod, cluster="lab-cl01")
+    spec["datacenters"].append({
+        "name": "lab-dc", "clusters": [{"name": "lab-cl01", "hosts": 1}],
+        "datastores": [{"name": "lab-ds"}], "vms": [vm],
+    })
+    with simulator.running(spec) as mgmt:
+        outcome = run_preflight(local(mgmt), local(passing_pair[1]))
+    assert outcome.code == 1
+    [failure] = outcome.results("ip free", "fail")
+    assert f"{vm['ips'][0]} (planned for " in failure["detail"]  # type: ignore[index]
+    assert f"in datacenter 'lab-dc', not {prod.management_vcenter.datacenter!r}" in failure["detail"]
+    assert failure["where"] == f"127.0.0.1:{mgmt.port}/lab-dc"
+
+
+def test_look_alike_in_the_other_vcenter_is_a_collision(
+    simulator_binary: Path, prod: config.Settings, run_preflight: Run, passing_pair: Pair
+) -> None:
+    # The same name, datacenter name, folder, cluster name and pool, but in the resource vCenter.
+    m = prod.management_vcenter
+    res_spec = simulator.resource_spec(prod)
+    vm = _manager_vm(prod)
+    simulator.datacenter(res_spec)["name"] = m.datacenter
+    simulator.datacenter(res_spec)["clusters"].append({"name": m.cluster, "hosts": 1})
+    simulator.datacenter(res_spec)["vms"] = [vm]
+    with simulator.running(res_spec) as res:
+        outcome = run_preflight(local(passing_pair[0]), local(res))
+    failure = next(r for r in outcome.results("ip free", "fail"))
+    assert f"in vCenter '127.0.0.1:{res.port}', not '127.0.0.1:{passing_pair[0].port}'" in failure["detail"]
+    assert failure["where"].startswith(f"127.0.0.1:{res.port}/")
 
 
 def test_demand_is_the_manager_plus_n_controllers_of_the_configured_size(prod: config.Settings) -> None:
@@ -292,13 +365,16 @@ def test_hanging_endpoint_ends_with_a_timeout_error_within_the_timeout(
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "preflight", "--stack", "hang", "--project-dir", str(tmp_path),
-         "--protocol", "http", "--no-pulumi-cli", "--timeout", "1.5", "--json", str(tmp_path / "out.json")],
+         "--protocol", "http", "--no-pulumi-cli", "--timeout", "1.5",
+         "--json", str(tmp_path / "out.json")],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
     )
     elapsed = time.monotonic() - started
     assert done.returncode == 1
     [failure] = [r for r in json.loads((tmp_path / "out.json").read_text())["results"] if r["status"] == "fail"]
-    assert failure["detail"] == f"resource vCenter 127.0.0.1:{silent_server} did not answer within 1.5s (connect)"
+    assert failure["detail"] == (
+        f"resource vCenter 127.0.0.1:{silent_server} did not answer within the run's 1.5s timeout (connect)"
+    )
     assert "raise --timeout" in failure["fix"]
     assert re.search(r"FAIL\s+resource\s+reachable", done.stdout)
     assert elapsed < 1.5 + 8  # interpreter start-up and the management inventory, not a second timeout
