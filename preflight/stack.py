@@ -75,14 +75,25 @@ def _from_pulumi(stack: str, key: str, project_dir: Path, timeout: float) -> str
     return value if done.returncode == 0 and value else None
 
 
+def _is_secure(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"secure"}
+
+
 def load(stack: str, project_dir: Path, *, use_pulumi_cli: bool = True, timeout: float = 60.0) -> Stack:
     """Validate the stack's settings and find the vCenter passwords. Raises `ConfigError` or `StackError`."""
     path = project_dir / f"Pulumi.{stack}.yaml"
     raw = read_raw(path)
-    # Secure values are kept out of `raw`: parse() only needs to know that they are set.
+    # Secure values are kept out of `raw`: parse() only needs to know that they are set. A credential
+    # written in plain text (not `secure:`) is the same error here as in the program, never echoed.
     present = [k for k in config.CREDENTIAL_KEYS if k in raw or os.environ.get(env_name(k))]
+    plaintext = [k for k in config.CREDENTIAL_KEYS if k in raw and not _is_secure(raw[k])]
     plain = {k: v for k, v in raw.items() if k not in config.CREDENTIAL_KEYS}
-    settings = config.parse(plain, present)
+    settings = config.parse(
+        plain,
+        present,
+        plaintext_credentials=plaintext,
+        credential_values={k: raw[k] for k in plaintext},
+    )
 
     passwords: dict[str, str] = {}
     missing: list[str] = []
