@@ -24,9 +24,8 @@ PodLayout = Literal["two-pod", "three-pod"]
 class EdgeResourcePodArgs:
     """Inventory names in the resource vCenter, what to create there, and the NSX side.
 
-    Looked up (must exist): `datacenter`, every cluster of `compute_clusters`, `datastore`, the
-    distributed switch `distributed_switch` of the compute clusters (VIO's deployment takes its moid), and
-    in `three-pod` the separate `edge_cluster`.
+    Looked up (must exist): `datacenter`, every cluster of `compute_clusters`, `datastore`, and in
+    `three-pod` the separate `edge_cluster`.
     Created: the VM folder `folder` (default `vio`); in every compute cluster a tenant pool
     `tenant_pool`; an edge pool `edge_pool` in every compute cluster (`two-pod`) or in the edge cluster
     only (`three-pod`); and the NSX objects of `nsx` (see `NsxEdgeArgs`).
@@ -38,7 +37,6 @@ class EdgeResourcePodArgs:
     datastore: str
     nsx: NsxEdgeArgs
     edge_cluster: str | None = None
-    distributed_switch: str | None = None
     folder: str = "vio"
     tenant_pool: str = "vio-tenants"
     edge_pool: str = "nsx-edges"
@@ -84,7 +82,6 @@ class EdgeResourcePod(pulumi.ComponentResource):
     tier0_path: pulumi.Output[str]
     tier0_id: pulumi.Output[str]
     dhcp_server_path: pulumi.Output[str]
-    distributed_switch_id: pulumi.Output[str | None]
     overlay_transport_zone_id: pulumi.Output[str]
     vlan_transport_zone_id: pulumi.Output[str]
     dhcp_server_id: pulumi.Output[str]
@@ -118,17 +115,6 @@ class EdgeResourcePod(pulumi.ComponentResource):
                 name=args.datastore, datacenter_id=datacenter.id, opts=invoke
             ).id
         }
-        # VIO's `compute_clusters[].dvs_moid` names the compute clusters' switch. The vSphere provider's
-        # lookup (pulumi registry vsphere getDistributedVirtualSwitch) returns the switch's identifier as
-        # `id`, the value port groups take as `distributed_virtual_switch_uuid`: it is the switch's UUID,
-        # not necessarily its `dvs-NN` moid (README, "Not supported / approximations").
-        self.distributed_switch_id = (
-            vsphere.get_distributed_virtual_switch_output(
-                name=args.distributed_switch, datacenter_id=datacenter.id, opts=invoke
-            ).id
-            if args.distributed_switch
-            else pulumi.Output.from_input(None)
-        )
         self.edge_cluster_id = (
             clusters[args.edge_cluster].id
             if args.pod_layout == "three-pod" and args.edge_cluster
@@ -200,7 +186,6 @@ class EdgeResourcePod(pulumi.ComponentResource):
                 "tier0Path": self.tier0_path,
                 "tier0Id": self.tier0_id,
                 "dhcpServerPath": self.dhcp_server_path,
-                "distributedSwitchId": self.distributed_switch_id,
                 "overlayTransportZoneId": self.overlay_transport_zone_id,
                 "vlanTransportZoneId": self.vlan_transport_zone_id,
                 "dhcpServerId": self.dhcp_server_id,

@@ -10,6 +10,7 @@ VMs here, and no DRS anti-affinity rules: VIO places its own controllers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
@@ -19,6 +20,7 @@ import pulumi
 import pulumi_vsphere as vsphere
 
 from components import ipplan
+from components.settings import DVS_MOID_HOW, DVS_MOID_PATTERN
 from components.vio_api import NsxBackend, OpenStackDeployment, VcenterRegistration, VioEndpoint
 
 
@@ -83,11 +85,20 @@ class VcenterArgs:
 
 @dataclass(frozen=True)
 class ComputeClusterArgs:
-    """A compute cluster of the deployment (`openstack_info.compute.compute_clusters[]`)."""
+    """A compute cluster of the deployment (`openstack_info.compute.compute_clusters[]`, data structure
+    `compute_cluster`: `cluster_name`, `vcenter_name`, `datastore_regex`, `availability_zone_name` Required).
 
-    dvs_moid: pulumi.Input[str]
+    `dvs_moid`: Optional in the API, "the option dvs moid used for enhanced network SRIOV": the managed
+    object id (`dvs-NN`, DVS_MOID_PATTERN) of the cluster's distributed switch, only for enhanced
+    networking/SR-IOV; None (the default) leaves the key out of the body.
+    `wait_for`: not sent; the cluster's entry waits for it (the platform passes the cluster's id from
+    `EdgeResourcePod.compute_cluster_ids`, which resolves once its tenant pool exists).
+    """
+
+    dvs_moid: pulumi.Input[str] | None = None
     availability_zone: str = "nova"
     datastore_regex: str = ".*"
+    wait_for: pulumi.Input[Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -378,6 +389,21 @@ def _network(kind: str, net: VioNetworkArgs) -> dict[str, Any]:
     }
 
 
+def _compute_cluster(name: str, cc: ComputeClusterArgs, resource_vcenter: pulumi.Input[str]) -> dict[str, Any]:
+    """One `compute_cluster` entry; `dvs_moid` only when set (Optional: enhanced networking/SR-IOV only)."""
+    entry: dict[str, Any] = {
+        # Waits for `wait_for` (the cluster ready for tenants) without sending it.
+        "cluster_name": name if cc.wait_for is None else pulumi.Output.all(name, cc.wait_for).apply(lambda v: v[0]),
+        # The registration's name in the Manager (VcenterRegistration.registration_name).
+        "vcenter_name": resource_vcenter,
+        "datastore_regex": cc.datastore_regex,
+        "availability_zone_name": cc.availability_zone,
+    }
+    if cc.dvs_moid is not None:
+        entry["dvs_moid"] = cc.dvs_moid
+    return entry
+
+
 def _cluster_body(
     args: ManagementPlaneArgs, ha: bool, nsx_body: Mapping[str, Any], resource_vcenter: pulumi.Input[str]
 ) -> dict[str, Any]:
@@ -406,14 +432,7 @@ def _cluster_body(
         "openstack_info": {
             "compute": {
                 "compute_clusters": [
-                    {
-                        "cluster_name": cluster,
-                        # The registration's name in the Manager (VcenterRegistration.registration_name).
-                        "vcenter_name": resource_vcenter,
-                        "datastore_regex": cc.datastore_regex,
-                        "dvs_moid": cc.dvs_moid,
-                        "availability_zone_name": cc.availability_zone,
-                    }
+                    _compute_cluster(cluster, cc, resource_vcenter)
                     for cluster, cc in sorted(args.compute_clusters.items())
                 ],
                 "default_availability_zone_name": args.default_availability_zone,
@@ -463,6 +482,12 @@ def _check(args: ManagementPlaneArgs) -> None:
         raise ValueError(f"ManagementPlaneArgs.manager.ovf_properties: no property key for {missing}")
     if not args.compute_clusters:
         raise ValueError("ManagementPlaneArgs.compute_clusters: at least one compute cluster is required")
+    for cluster, cc in args.compute_clusters.items():
+        if isinstance(cc.dvs_moid, str) and not re.fullmatch(DVS_MOID_PATTERN, cc.dvs_moid):
+            raise ValueError(
+                f"ManagementPlaneArgs.compute_clusters[{cluster!r}].dvs_moid: {cc.dvs_moid!r} is not a distributed "
+                f"switch managed object id (dvs-NN); {DVS_MOID_HOW}, or leave it None without enhanced networking"
+            )
 
 
 _OVF_KEYS = ("address", "netmask", "gateway", "dns", "domain", "searchPath", "ntp", "password")

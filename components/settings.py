@@ -191,6 +191,17 @@ Port = Annotated[int, Field(ge=1, le=65535)]
 VlanId = Annotated[int, Field(ge=0, le=4094)]
 
 
+URL_PATTERN = r"^https?://[^\s/]+(:\d+)?(/\S*)?$"
+VIO_VERSION_PATTERN = r"^7\.\d+(\.\d+){0,2}$"
+#: A distributed switch's managed object id as VIO's `compute_cluster.dvs_moid` takes it (not its name, not
+#: the UUID the vSphere provider's getDistributedVirtualSwitch returns as `id`).
+DVS_MOID_PATTERN = r"^dvs-[0-9]+$"
+DVS_MOID_HOW = (
+    "find it in the vSphere client's URL with the switch selected "
+    "(urn:vmomi:VmwareDistributedVirtualSwitch:dvs-NN:...) or with `govc ls -i /<datacenter>/network/<switch>`"
+)
+
+
 class VcenterEndpoint(_Section):
     """How to reach a vCenter Server. The password is the secret `<prefix>Password` key."""
 
@@ -219,8 +230,10 @@ class ResourceVcenter(VcenterEndpoint):
         min_length=1,
         description="Clusters for tenant workloads; each becomes a compute cluster of the VIO deployment.",
     )
-    distributed_switch: Name = Field(
-        description="Distributed switch of the compute clusters: VIO's deployment takes its moid (dvs_moid)."
+    dvs_moid: Annotated[str, Field(pattern=DVS_MOID_PATTERN)] | None = Field(
+        default=None,
+        description="Only for enhanced networking (SR-IOV): the managed object id (dvs-NN) of the compute "
+        "clusters' distributed switch, sent as every compute cluster's optional `dvs_moid`. Unset: not sent.",
     )
     availability_zone: Label = Field(
         default="nova", description="Nova availability zone of the compute clusters (and the default zone)."
@@ -285,8 +298,6 @@ class NsxDhcp(_Section):
     lease_time: int = Field(default=86400, ge=60, le=4294967295, description="Lease time in seconds.")
 
 
-URL_PATTERN = r"^https?://[^\s/]+(:\d+)?(/\S*)?$"
-VIO_VERSION_PATTERN = r"^7\.\d+(\.\d+){0,2}$"
 
 
 class NsxMetadataProxy(_Section):
@@ -935,6 +946,9 @@ def _describe(error: Mapping[str, Any]) -> str:
         pattern = str((error.get("ctx") or {}).get("pattern", ""))
         if pattern == VIO_VERSION_PATTERN:
             return f"{shown!r} is not a VIO 7.x release; set e.g. 7.3.0 (only VIO 7's Public API is supported)"
+        if pattern == DVS_MOID_PATTERN:
+            return (f"{shown!r} is not a distributed switch managed object id (dvs-<number>, e.g. dvs-35; not its "
+                    f"name or UUID): {DVS_MOID_HOW}")
         if pattern == URL_PATTERN:
             return f"{shown!r} is not an http(s) URL; set e.g. http://10.0.0.10:8775"
         if "a-z0-9" in pattern:
@@ -1194,6 +1208,18 @@ RETIRED_PORT_FORWARDS = (
 )
 
 
+#: `resourceVcenter.distributedSwitch` (a switch name, looked up and sent as every compute cluster's
+#: `dvs_moid`): VIO 7's `compute_cluster.dvs_moid` is Optional, "the option dvs moid used for enhanced
+#: network SRIOV" (developer.broadcom.com/xapis/vmware-integrated-openstack-api/latest/data-structures/
+#: compute_cluster), and the provider's lookup gave the switch's UUID, not its moid.
+RETIRED_RESOURCE_SWITCH = (
+    "removed: VIO's deployment takes a switch only as the optional `dvs_moid` of its compute clusters, for "
+    "enhanced networking (SR-IOV), and by managed object id, not by name. Remove this key; only if the compute "
+    "clusters use enhanced networking/SR-IOV, set resourceVcenter.dvsMoid to the switch's moid (dvs-NN): "
+    + DVS_MOID_HOW
+)
+
+
 def _retired_tenant_keys(key: str, raw: Any) -> tuple[Any, list[Problem]]:
     """Report and strip the retired keys of one raw tenant, so the shape pass reports only the rest."""
     if not isinstance(raw, Mapping):
@@ -1229,8 +1255,13 @@ def _retired_tenant_keys(key: str, raw: Any) -> tuple[Any, list[Problem]]:
 
 
 def _without_retired(raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
-    """The raw namespace with the tenants' retired keys reported and removed (platform and tenant stack)."""
+    """The raw namespace with retired keys reported and removed (platform and tenant stack): the tenants'
+    and `resourceVcenter.distributedSwitch`."""
     clean, problems = dict(raw), []
+    resource = clean.get("resourceVcenter")
+    if isinstance(resource, Mapping) and "distributedSwitch" in resource:
+        problems.append(Problem("resourceVcenter.distributedSwitch", RETIRED_RESOURCE_SWITCH))
+        clean["resourceVcenter"] = {k: v for k, v in resource.items() if k != "distributedSwitch"}
     if isinstance(clean.get("tenants"), list):
         tenants = []
         for i, tenant in enumerate(clean["tenants"]):

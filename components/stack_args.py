@@ -7,8 +7,6 @@ example) builds them from `components.settings`.
 
 from __future__ import annotations
 
-import pulumi
-
 from components import ipplan
 from components.edge_resource_pod import EdgeResourcePod, EdgeResourcePodArgs
 from components.management_plane import (
@@ -75,7 +73,6 @@ def edge_resource_pod(settings: Settings, credentials: Credentials) -> EdgeResou
         compute_clusters=res.compute_clusters,
         datastore=res.datastore,
         edge_cluster=res.edge_cluster,
-        distributed_switch=res.distributed_switch,
         folder=prefix,
         tenant_pool=f"{prefix}-tenants",
         edge_pool=f"{prefix}-nsx-edges",
@@ -128,7 +125,6 @@ def management_plane(
     net, api, vio = settings.management_network, settings.api_access_network, settings.vio
     mgmt_vc, res_vc, nsx = settings.management_vcenter, settings.resource_vcenter, settings.nsx
     manager = vio.manager
-    dvs = resource_pod.distributed_switch_id
     return ManagementPlaneArgs(
         plan=plan,
         deployment_name=settings.name_prefix,
@@ -172,10 +168,12 @@ def management_plane(
             res_vc.server, res_vc.username, credentials.resource_vcenter_password, res_vc.allow_unverified_ssl
         ),
         compute_clusters={
-            # Keyed by name; each waits for its tenant pool (resource_pod.compute_cluster_ids).
+            # Keyed by name; each waits for its tenant pool (resource_pod.compute_cluster_ids). `dvs_moid`
+            # only with resourceVcenter.dvsMoid (enhanced networking/SR-IOV): otherwise not sent.
             cluster: ComputeClusterArgs(
-                dvs_moid=pulumi.Output.all(dvs, resource_pod.compute_cluster_ids[cluster]).apply(lambda v: v[0]),
+                dvs_moid=res_vc.dvs_moid,
                 availability_zone=res_vc.availability_zone,
+                wait_for=resource_pod.compute_cluster_ids[cluster],
             )
             for cluster in res_vc.compute_clusters
         },

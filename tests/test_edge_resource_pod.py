@@ -137,16 +137,18 @@ def test_edge_pools_follow_the_layout(clusters):
 # ----------------------------------------------------------------------------------- wiring
 
 
-@pytest.mark.parametrize("stack", ["prod", "three_pod"])
-def test_vio_deployment_takes_compute_clusters_and_dvs_from_the_resource_pod(stack, request):
+DVS_LOOKUP = "vsphere:index/getDistributedVirtualSwitch:getDistributedVirtualSwitch"
+
+
+@pytest.mark.parametrize("stack", ["prod", "three_pod", "dev"])
+def test_vio_deployment_takes_compute_clusters_from_the_resource_pod(stack, request):
     evaluation: Evaluation = request.getfixturevalue(stack)
     looked_up = {
         i.args["name"]: i for i in evaluation.invokes if i.token == "vsphere:index/getComputeCluster:getComputeCluster"
     }
-    dvs = [i for i in evaluation.invokes if i.token == "vsphere:index/getDistributedVirtualSwitch:getDistributedVirtualSwitch"
-           and RESOURCE_PROVIDER in i.provider]
-    assert [i.args["name"] for i in dvs] == ["res-dvs01"]
-    assert dvs[0].args["datacenterId"] == evaluation.outputs["resourceDatacenterId"]
+    # No switch lookup on the resource vCenter: `dvs_moid` is configured (resourceVcenter.dvsMoid), never
+    # looked up (the provider's lookup returns the switch's UUID, not the moid VIO takes).
+    assert not [i for i in evaluation.invokes if i.token == DVS_LOOKUP and RESOURCE_PROVIDER in i.provider]
     deployment = evaluation.named("vio-plane-deployment")
     clusters = deployment.inputs["body"]["openstack_info"]["compute"]["compute_clusters"]
     assert [c["cluster_name"] for c in clusters] == sorted(evaluation.outputs["computeClusterIds"])
@@ -158,6 +160,43 @@ def test_vio_deployment_takes_compute_clusters_and_dvs_from_the_resource_pod(sta
         pool = evaluation.named(f"vio-res-tenant-pool-{cluster}")
         assert pool.parent == evaluation.by_type(POD)[0].urn
         assert pool.urn in deployment.property_dependencies["body"]
+
+
+def _compute_clusters(evaluation: Evaluation) -> list[dict[str, Any]]:
+    clusters: list[dict[str, Any]] = evaluation.named("vio-plane-deployment").inputs["body"]["openstack_info"][
+        "compute"]["compute_clusters"]
+    assert clusters
+    return clusters
+
+
+@pytest.mark.parametrize("stack", ["prod", "three_pod"])
+def test_without_dvs_moid_no_compute_cluster_carries_the_key(stack, request):
+    # dvs_moid is Optional in VIO 7's `compute_cluster` ("used for enhanced network SRIOV"): unset, the key
+    # is left out entirely (not sent as null or empty), and the body still holds against the documented structure.
+    from components.vio_client import validate_body
+
+    evaluation: Evaluation = request.getfixturevalue(stack)
+    assert "dvsMoid" not in stack_config("three-pod" if stack == "three_pod" else "prod")[NS + "resourceVcenter"]
+    assert all("dvs_moid" not in c for c in _compute_clusters(evaluation))
+    assert validate_body("cluster", evaluation.named("vio-plane-deployment").inputs["body"]) == []
+
+
+def test_with_dvs_moid_every_compute_cluster_carries_it(dev, prod):
+    from components.vio_client import validate_body
+
+    assert stack_config("dev")[NS + "resourceVcenter"]["dvsMoid"] == "dvs-42"
+    assert [c["dvs_moid"] for c in _compute_clusters(dev)] == ["dvs-42"]
+    assert validate_body("cluster", dev.named("vio-plane-deployment").inputs["body"]) == []
+
+    # prod (two compute clusters) with the key set: every entry carries it, nothing else in the body changes.
+    config = copy.deepcopy(stack_config("prod"))
+    config[NS + "resourceVcenter"]["dvsMoid"] = "dvs-1234"
+    evaluation = evaluate("prod", config=config)
+    assert evaluation.error is None, evaluation.error
+    clusters = _compute_clusters(evaluation)
+    assert len(clusters) == 2 and [c["dvs_moid"] for c in clusters] == ["dvs-1234", "dvs-1234"]
+    assert validate_body("cluster", evaluation.named("vio-plane-deployment").inputs["body"]) == []
+    assert [{k: v for k, v in c.items() if k != "dvs_moid"} for c in clusters] == _compute_clusters(prod)
 
 
 # ----------------------------------------------------------------------------------- Tier-0

@@ -19,6 +19,7 @@ from components.management_plane import (
     VcenterArgs,
     VioNetworkArgs,
     _check,
+    _compute_cluster,
 )
 from components.settings import DEFAULT_OVF_PROPERTIES
 from offline.evaluate import Evaluation, evaluate
@@ -220,6 +221,8 @@ def _args(**changes: object) -> ManagementPlaneArgs:
     ("changes", "message"),
     [
         ({"compute_clusters": {}}, "at least one compute cluster"),
+        ({"compute_clusters": {"c1": ComputeClusterArgs("res-dvs01")}},
+         r"compute_clusters\['c1'\]\.dvs_moid: 'res-dvs01' is not a distributed switch managed object id"),
         ({"api_network": VioNetworkArgs("a", IPv4Network("192.168.0.0/24"), IPv4Address("192.168.0.1"), [],
                                         ipplan.Range(IPv4Address("10.0.1.10"), IPv4Address("10.0.1.20")))},
          "public VIP 10.0.1.6 is outside 192.168.0.0/24"),
@@ -232,3 +235,13 @@ def _args(**changes: object) -> ManagementPlaneArgs:
 def test_plane_args_are_checked_early_with_the_bad_value(changes, message):
     with pytest.raises(ValueError, match=message):
         _check(_args(**changes))
+
+
+def test_dvs_moid_is_sent_only_when_set(ha):
+    # VIO 7 `compute_cluster`: dvs_moid Optional ("used for enhanced network SRIOV"); the rest Required.
+    assert _compute_cluster("c1", ComputeClusterArgs(), "vc") == {
+        "cluster_name": "c1", "vcenter_name": "vc", "datastore_regex": ".*", "availability_zone_name": "nova",
+    }
+    assert _compute_cluster("c1", ComputeClusterArgs("dvs-7"), "vc")["dvs_moid"] == "dvs-7"
+    clusters = _body(ha, "OpenStackDeployment")["openstack_info"]["compute"]["compute_clusters"]
+    assert [c["dvs_moid"] for c in clusters] == ["dvs-1", "dvs-1"]
