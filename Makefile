@@ -29,8 +29,9 @@ plan: venv
 	@echo "PYTHONPATH=. $(PY) -m offline $(STACK) $(ARGS)"
 	@$(call RUN_REPORTING,offline $(STACK) $(ARGS),2 = stack file or configuration invalid / 1 = program error)
 
+# One worker per core (pytest-xdist); session fixtures are evaluated once per worker.
 test: venv system-deps
-	PYTHONPATH=. $(PY) -m pytest $(ARGS)
+	PYTHONPATH=. $(PY) -m pytest -n auto $(ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .
