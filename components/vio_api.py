@@ -81,7 +81,6 @@ HA_CONTROLLERS = (3, 10)
 #: Services the scale operation accepts (.../7.0/api/v2/openstack/name/scal/put, path parameter `name`).
 SCALABLE_SERVICES = ("keystone", "glance", "nova", "neutron", "cinder", "horizon", "heat", "barbican")
 
-_ENDPOINT_KEYS = ("api_host", "api_port", "api_username", "api_password", "insecure", "ca_bundle", "timeout")
 _SECRET_OUTPUTS = ["api_password", "body"]
 
 
