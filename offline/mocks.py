@@ -139,7 +139,6 @@ class PlatformMocks(pulumi.runtime.Mocks):
                 "ResourcePool": "resgroup-",
                 "Folder": "group-v",
                 "DistributedPortGroup": "dvportgroup-",
-                "ComputeClusterVmAntiAffinityRule": "rule-",
             }.get(kind, f"{kind.lower()}-")
             rid = _uuid(typ, name) if prefix is None else f"{prefix}{int(rid, 16) % 10**6}"
             if kind == "VirtualMachine":

@@ -25,7 +25,6 @@ from typing import Any
 from tools.planfile import PlanError, load_plan
 
 VM = "vsphere:index/virtualMachine:VirtualMachine"
-RULE = "vsphere:index/computeClusterVmAntiAffinityRule:ComputeClusterVmAntiAffinityRule"
 POOL = "vsphere:index/resourcePool:ResourcePool"
 PORT_GROUP = "vsphere:index/distributedPortGroup:DistributedPortGroup"
 PROJECT = "openstack:identity/project:Project"
