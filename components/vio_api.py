@@ -52,6 +52,7 @@ from typing import Any, ClassVar
 import pulumi
 import pulumi.dynamic as dynamic
 
+from components import ipplan
 from components import vio_client as vc
 from components.vio_client import (
     FIELDS,
@@ -74,9 +75,8 @@ __all__ = [
     "validate_body",
 ]
 
-#: VIO 7.x HA runs 3 to 10 controllers; compact (non-HA) one (VMware Telco Cloud Infrastructure OpenStack
-#: Edition RA 2.2, "VIO sizing"; ../shared/reference/vio-facts.md section 1).
-HA_CONTROLLERS = (3, 10)
+#: VIO 7.x HA runs 3 to 10 controllers (ipplan.CONTROLLERS, the one place that says so).
+HA_CONTROLLERS = ipplan.CONTROLLERS["ha"][:2]
 
 #: Services the scale operation accepts (.../7.0/api/v2/openstack/name/scal/put, path parameter `name`).
 SCALABLE_SERVICES = ("keystone", "glance", "nova", "neutron", "cinder", "horizon", "heat", "barbican")
