@@ -11,6 +11,8 @@ from typing import Any
 
 import pulumi
 
+from components.vio_client import plain
+
 
 def stable_id(*parts: str) -> str:
     return hashlib.sha1(":".join(parts).encode()).hexdigest()[:10]
@@ -62,27 +64,13 @@ VIO_SERVICES: tuple[tuple[str, str], ...] = (
 )
 
 
-_SECRET_SIG = "4dabf18193072939515e22adb298388d"
-
-
-def _plain(value: Any) -> Any:
-    """Inputs with their secret wrappers removed (a body holding a secret arrives wrapped as a whole)."""
-    if isinstance(value, dict):
-        if _SECRET_SIG in value:
-            return _plain(value.get("value"))
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
 def vio_status(inputs: dict[str, Any]) -> dict[str, Any]:
     """What VIO's cluster status reports for a deployment that reached `running`: one node per controller
     (addresses from the management range), every service at its desired replica count (3 in HA, capped by
     the controllers; 1 in compact), endpoints as requested. Deterministic in the inputs."""
     from ipaddress import IPv4Address
 
-    body = _plain(inputs.get("body")) or {}
+    body = plain(inputs.get("body")) or {}
     controllers = int(inputs.get("controllers") or 1)  # protobuf numbers arrive as floats
     ha = bool(body.get("ha_enabled"))
     mgmt: dict[str, Any] = next((n for n in body.get("networks", []) if n.get("type") == "management"), {})
@@ -120,7 +108,7 @@ class PlatformMocks(pulumi.runtime.Mocks):
         if typ.startswith("pulumi-python:dynamic"):
             # VIO Public API resources: the Manager names objects by the body's name/hostname.
             kind = typ.split(":")[-1]
-            body = _plain(inputs.get("body")) or {}
+            body = plain(inputs.get("body")) or {}
             rid = str(body.get("name") or body.get("hostname") or body.get("nsx_api_managers") or name)
             if kind == "OpenStackDeployment":
                 state.update(vio_status(inputs))
