@@ -20,7 +20,7 @@ import pulumi
 import pulumi_vsphere as vsphere
 
 from components import ipplan
-from components.settings import DVS_MOID_HOW, DVS_MOID_PATTERN
+from components.settings import DEFAULT_OVF_PROPERTIES, DVS_MOID_HOW, DVS_MOID_PATTERN
 from components.vio_api import NsxBackend, OpenStackDeployment, VcenterRegistration, VioEndpoint
 
 
@@ -477,7 +477,7 @@ def _check(args: ManagementPlaneArgs) -> None:
             f"ManagementPlaneArgs.manager: source {m.source!r} needs exactly "
             f"{'ova' if m.source == 'ova' else 'template'} (ova={m.ova!r}, template={m.template!r})"
         )
-    missing = sorted(set(_OVF_KEYS) - set(m.ovf_properties))
+    missing = sorted(set(DEFAULT_OVF_PROPERTIES) - set(m.ovf_properties))
     if missing:
         raise ValueError(f"ManagementPlaneArgs.manager.ovf_properties: no property key for {missing}")
     if not args.compute_clusters:
@@ -488,6 +488,3 @@ def _check(args: ManagementPlaneArgs) -> None:
                 f"ManagementPlaneArgs.compute_clusters[{cluster!r}].dvs_moid: {cc.dvs_moid!r} is not a distributed "
                 f"switch managed object id (dvs-NN); {DVS_MOID_HOW}, or leave it None without enhanced networking"
             )
-
-
-_OVF_KEYS = ("address", "netmask", "gateway", "dns", "domain", "searchPath", "ntp", "password")
