@@ -1107,11 +1107,7 @@ def _duplicates(items: Iterable[str]) -> list[tuple[int, str]]:
 
 
 def _tenant_problems(
-    tenants: list[TenantSpec],
-    management: ManagementNetwork | None,
-    external: ExternalNetwork | None = None,
-    external_known: bool = True,
-    api_access: ApiAccessNetwork | None = None,
+    tenants: list[TenantSpec], external: ExternalNetwork | None = None, external_known: bool = True
 ) -> list[Problem]:
     out: list[Problem] = []
     for i, dup in _duplicates(t.name for t in tenants):
@@ -1144,7 +1140,7 @@ def port_range(value: int | str | None) -> tuple[int, int] | None:
     return lo, hi
 
 
-def _external_problems(ext: ExternalNetwork, management: ManagementNetwork | None) -> list[Problem]:
+def _external_problems(ext: ExternalNetwork) -> list[Problem]:
     key, out = "externalNetwork", []
     out += _address_problems(key, ext.cidr, ext.gateway, [ext.floating_pool], "floatingPool")
     return out
@@ -1927,11 +1923,11 @@ def parse(
         problems += _network_problems(network, api_access, topology, vio.controllers if vio else None)
     external: ExternalNetwork | None = values.get("external_network")
     if external is not None:
-        problems += _external_problems(external, network)
+        problems += _external_problems(external)
     if "tenants" in values:
         # An externalNetwork that failed to parse is reported already; do not add "needs externalNetwork".
         known = external is not None or raw.get("externalNetwork") is None
-        problems += _tenant_problems(values["tenants"], network, external, known, api_access)
+        problems += _tenant_problems(values["tenants"], external, known)
     problems += _flavor_problems(values.get("flavors", []))
     if "nsx" in values:
         problems += _tier0_problems(values["nsx"].tier0)
