@@ -453,7 +453,7 @@ class _DeploymentProvider(_Provider):
     def _problems(self, news: Mapping[str, Any]) -> list[tuple[str, str]]:
         out = super()._problems(news)
         p = plain(news)
-        ha = plain(get(p, "body", "ha_enabled"))
+        ha = plain(vc.get_path(p, "body.ha_enabled"))
         n, minimum = p.get("controllers"), p.get("min_ready_replicas")
         if _known(n):
             if isinstance(n, bool) or not isinstance(n, int | float) or int(n) != n:
@@ -634,14 +634,6 @@ class _DeploymentProvider(_Provider):
                         progress=_progress, what=f"deployment {id_} (delete)")
             except TimeoutError as exc:
                 raise VioApiError(api.scrub(f"VIO API {api.endpoint.base}: delete deployment {id_}: {exc}")) from None
-
-
-def get(mapping: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(mapping, Mapping):
-            return None
-        mapping = mapping.get(key)
-    return mapping
 
 
 def _merge_reported(body: Any, reported: Any) -> Any:
