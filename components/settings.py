@@ -1786,14 +1786,14 @@ def _hostname_problems(values: Mapping[str, Any]) -> list[Problem]:
     if network is None and values.get("resource_vcenter") is None:  # a tenant's own stack: no VMs
         return []
     out: list[Problem] = []
-    for key, vm in (("namePrefix", ipplan.manager_vm_name(values.get("name_prefix", "vio"))),):
-        if len(vm) > min(VM_NAME_MAX, DNS_LABEL_MAX):
-            out.append(Problem(key, f"VM and host name {vm!r} is {len(vm)} characters; a host name label holds "
-                                    f"{DNS_LABEL_MAX} (vSphere VM names {VM_NAME_MAX}): shorten it"))
-        if network is not None and len(vm) + 1 + len(network.domain) > FQDN_MAX:
-            out.append(Problem("managementNetwork.domain", f"{vm}.{network.domain[:40]}... is "
-                               f"{len(vm) + 1 + len(network.domain)} characters; an FQDN holds {FQDN_MAX}: use a "
-                               "shorter domain"))
+    vm = ipplan.manager_vm_name(values.get("name_prefix", "vio"))
+    if len(vm) > min(VM_NAME_MAX, DNS_LABEL_MAX):
+        out.append(Problem("namePrefix", f"VM and host name {vm!r} is {len(vm)} characters; a host name label "
+                                         f"holds {DNS_LABEL_MAX} (vSphere VM names {VM_NAME_MAX}): shorten it"))
+    if network is not None and len(vm) + 1 + len(network.domain) > FQDN_MAX:
+        out.append(Problem("managementNetwork.domain", f"{vm}.{network.domain[:40]}... is "
+                           f"{len(vm) + 1 + len(network.domain)} characters; an FQDN holds {FQDN_MAX}: use a "
+                           "shorter domain"))
     return out
 
 
