@@ -48,8 +48,7 @@ def spec(evaluation: Evaluation) -> list[str]:
                 if reg.type == VM
                 else reg.inputs
             )
-            flags = ", ".join(f for f in ("protected" if reg.protect else "",) if f)
-            lines.append(f"{_short_type(reg.type)} {reg.name}" + (f"  [{flags}]" if flags else ""))
+            lines.append(f"{_short_type(reg.type)} {reg.name}" + ("  [protected]" if reg.protect else ""))
             lines += ["  " + line for line in json.dumps(shown, indent=2, sort_keys=True).splitlines()]
     return lines
 
