@@ -351,20 +351,29 @@ func delaying(d time.Duration, next http.Handler) http.Handler {
 	})
 }
 
+// callsMethod reads the request's SOAP body and says whether it calls the given method (`<Method` or
+// `ns:Method`); the body is put back for the next handler.
+func callsMethod(r *http.Request, method string) (bool, error) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return false, err
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return bytes.Contains(body, []byte("<"+method)) || bytes.Contains(body, []byte(":"+method)), nil
+}
+
 // trickling answers calls of the given method with a body that never ends: one space a second.
 func trickling(method string, next http.Handler) http.Handler {
 	if method == "" {
 		return next
 	}
-	marker := []byte("<" + method)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(r.Body)
+		calls, err := callsMethod(r, method)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
-		if !bytes.Contains(body, marker) && !bytes.Contains(body, []byte(":"+method)) {
-			r.Body = io.NopCloser(bytes.NewReader(body))
+		if !calls {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -395,18 +404,16 @@ func crashing(method string, next http.Handler) http.Handler {
 	if method == "" {
 		return next
 	}
-	marker := []byte("<" + method)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(r.Body)
+		calls, err := callsMethod(r, method)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
-		if bytes.Contains(body, marker) || bytes.Contains(body, []byte(":"+method)) {
+		if calls {
 			log.Printf("crashOn: %s called, exiting", method)
 			os.Exit(3)
 		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
 	})
 }
