@@ -1041,10 +1041,7 @@ def _network_problems(
         seen.setdefault(addr, field)
     if not out:
         out += _vio_range_problems(key, net.vio_range.start, net.vio_range.end, fixed, topology, controllers)
-    for i, dup in _duplicates(str(d) for d in net.dns):
-        out.append(Problem(f"{key}.dns[{i}]", f"{dup} is listed twice"))
-    if not net.existing and net.vlan is None:
-        out.append(Problem(f"{key}.vlan", "is required when the port group is created (existing: false)"))
+    out += _port_group_problems(key, net)
     if api is not None:
         out += _api_network_problems(api, net, topology, controllers)
     return out
@@ -1069,9 +1066,14 @@ def _api_network_problems(
         out.append(Problem(f"{key}.portGroup", f"{api.port_group!r} is also managementNetwork.portGroup"))
     if not out:
         out += _vio_range_problems(key, api.vio_range.start, api.vio_range.end, fixed, topology, controllers)
-    for i, dup in _duplicates(str(d) for d in api.dns):
-        out.append(Problem(f"{key}.dns[{i}]", f"{dup} is listed twice"))
-    if not api.existing and api.vlan is None:
+    out += _port_group_problems(key, api)
+    return out
+
+
+def _port_group_problems(key: str, net: ManagementNetwork | ApiAccessNetwork) -> list[Problem]:
+    """What both VIO networks share: no DNS server twice, a VLAN for a port group we create."""
+    out = [Problem(f"{key}.dns[{i}]", f"{dup} is listed twice") for i, dup in _duplicates(str(d) for d in net.dns)]
+    if not net.existing and net.vlan is None:
         out.append(Problem(f"{key}.vlan", "is required when the port group is created (existing: false)"))
     return out
 
