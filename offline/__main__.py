@@ -26,10 +26,6 @@ def _short_type(typ: str) -> str:
     return typ.split(":")[-1] if typ.count(":") >= 2 and not typ.startswith("pulumi:providers") else typ
 
 
-def _provider_name(reg: Registration) -> str:
-    return reg.provider.split("::")[-2] if reg.provider else ""
-
-
 DYNAMIC = "pulumi-python:dynamic"
 VM = "vsphere:index/virtualMachine:VirtualMachine"
 METADATA_PROXY = "nsxt:index/policyMetadataProxy:PolicyMetadataProxy"
@@ -73,9 +69,9 @@ def render_tree(evaluation: Evaluation) -> list[str]:
                 flags.append(f"{count(reg.urn)} children")
             elif reg.type.startswith(DYNAMIC):
                 # Dynamic resources are served by package pulumi-python's default provider.
-                flags.append(f"provider={_provider_name(reg) or 'pulumi-python (dynamic)'}")
+                flags.append(f"provider={reg.provider_name or 'pulumi-python (dynamic)'}")
             elif not reg.type.startswith("pulumi:providers:"):
-                flags.append(f"provider={_provider_name(reg) or 'DEFAULT'}")
+                flags.append(f"provider={reg.provider_name or 'DEFAULT'}")
             if reg.protect:
                 flags.append("protected")
             if reg.secret_paths:
@@ -101,7 +97,7 @@ def summary(evaluation: Evaluation) -> list[str]:
         "By provider:",
     ]
     def provider_of(r: Registration) -> str:
-        return _provider_name(r) or ("pulumi-python (dynamic)" if r.type.startswith(DYNAMIC) else "-")
+        return r.provider_name or ("pulumi-python (dynamic)" if r.type.startswith(DYNAMIC) else "-")
 
     for name, n in sorted(Counter(provider_of(r) for r in custom).items()):
         lines.append(f"  {name:<24} {n}")
