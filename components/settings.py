@@ -35,7 +35,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
-from components import ipplan
+from components import ipplan, vio_enforcement
 
 NAMESPACE = "vio-nfv"
 #: A tenant's own stack reads its keys under its project's name (examples/tenant-stack/Pulumi.yaml `name:`):
@@ -335,6 +335,11 @@ class OpenStack(_Section):
     project_domain: Name = Field(default="Default")
     region: Name = Field(default="nova")
     insecure: bool = Field(default=False, description="Skip TLS verification of the VIO endpoint.")
+    identity_domain_id: Name = Field(
+        default="default",
+        description="Keystone domain ID the tenants' users and groups are looked up in unless a role "
+        "assignment names its own (`default` is the ID of the Default domain keystone-manage bootstrap creates).",
+    )
 
 
 class IpRange(_Section):
@@ -605,11 +610,20 @@ class TenantQuotas(_Section):
 
 
 class RoleAssignment(_Section):
-    """A Keystone role on the tenant's project for an existing user or group (exactly one of them)."""
+    """A Keystone role on the tenant's project for an existing user or group (exactly one of them).
+
+    `admin` is refused unless `cloudAdmin: true` says the principal administers the whole cloud on
+    purpose (components/vio_enforcement.py `role_problem`)."""
 
     role: Name
     user: Name | None = None
     group: Name | None = None
+    domain_id: Name | None = Field(
+        default=None, description="Keystone domain ID of the user/group; default openstack.identityDomainId."
+    )
+    cloud_admin: bool = Field(
+        default=False, description="The role is `admin` and grants administration of every project on purpose."
+    )
 
 
 class TenantNetworkSpec(_Section):
@@ -673,12 +687,17 @@ class SecurityRule(_Section):
     name: Label
     direction: Literal["ingress", "egress"]
     protocol: Literal["tcp", "udp", "sctp", "icmp", "any"]
-    ports: Ports = None
+    ports: Ports = Field(default=None, description="tcp and udp only: VIO cannot limit other protocols by port.")
+    icmp_type: int | None = Field(default=None, ge=0, le=255, description="icmp only: the ICMP type (8: echo).")
+    icmp_code: int | None = Field(default=None, ge=0, le=255, description="icmp only, with icmpType: the code.")
     remote_cidr: IPv4Network | None = None
     remote_group: Label | None = None
 
 
 class SecurityGroupSpec(_Section):
+    """A security group. With egress rules it allows only those outbound (Neutron's default allow-all
+    egress rules are deleted); without, it keeps them (every destination)."""
+
     name: Label
     description: str = ""
     rules: list[SecurityRule] = Field(default_factory=list)
@@ -709,7 +728,7 @@ class LbMember(_Section):
 
 
 class HealthMonitor(_Section):
-    type: Literal["PING", "TCP", "HTTP", "HTTPS", "UDP-CONNECT"]
+    type: Literal["PING", "TCP", "HTTP", "HTTPS", "UDP-CONNECT", "TLS-HELLO"]
     delay: int = Field(default=5, ge=1, le=3600, description="Seconds between probes.")
     timeout: int = Field(default=3, ge=1, le=3600, description="Seconds a probe may take (<= delay).")
     max_retries: int = Field(default=3, ge=1, le=10)
@@ -721,7 +740,7 @@ class LbListener(_Section):
     name: Label
     protocol: Literal["TCP", "UDP", "HTTP", "HTTPS"]
     port: Port
-    method: Literal["ROUND_ROBIN", "LEAST_CONNECTIONS", "SOURCE_IP"] = "ROUND_ROBIN"
+    method: Literal["ROUND_ROBIN", "LEAST_CONNECTIONS", "SOURCE_IP", "SOURCE_IP_PORT"] = "ROUND_ROBIN"
     members: list[LbMember] = Field(min_length=1)
     monitor: HealthMonitor
 
@@ -1109,13 +1128,14 @@ def _duplicates(items: Iterable[str]) -> list[tuple[int, str]]:
 
 
 def _tenant_problems(
-    tenants: list[TenantSpec], external: ExternalNetwork | None = None, external_known: bool = True
+    tenants: list[TenantSpec], external: ExternalNetwork | None = None, external_known: bool = True,
+    vio_version: str | None = None,
 ) -> list[Problem]:
     out: list[Problem] = []
     for i, dup in _duplicates(t.name for t in tenants):
         out.append(Problem(f"tenants[{i}].name", f"tenant {dup!r} is defined twice"))
     for ti, tenant in enumerate(tenants):
-        out += _tenant_spec_problems(f"tenants[{ti}]", tenant, external, external_known)
+        out += _tenant_spec_problems(f"tenants[{ti}]", tenant, external, external_known, vio_version)
         for ni, dup in _duplicates(n.name for n in tenant.networks):
             out.append(
                 Problem(f"tenants[{ti}].networks[{ni}].name", f"network {dup!r} is defined twice in tenant {tenant.name!r}")
@@ -1178,13 +1198,12 @@ def _address_problems(
     return out
 
 
-def _ports_problem(key: str, protocol: str, ports: Ports) -> Problem | None:
+def _ports_problem(key: str, ports: Ports) -> Problem | None:
+    """The value itself; which protocols take ports is vio_enforcement.port_protocol_problem's."""
     try:
         port_range(ports)
     except ValueError as exc:
         return Problem(key, str(exc))
-    if ports is not None and protocol not in {"tcp", "udp", "sctp"}:
-        return Problem(key, f"{ports!r}: ports apply to tcp, udp and sctp only, not {protocol!r}; remove them")
     return None
 
 
@@ -1274,13 +1293,16 @@ def _without_retired(raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[Probl
 
 
 def _tenant_spec_problems(
-    key: str, tenant: TenantSpec, external: ExternalNetwork | None, external_known: bool = True
+    key: str, tenant: TenantSpec, external: ExternalNetwork | None, external_known: bool = True,
+    vio_version: str | None = None,
 ) -> list[Problem]:
-    """Everything inside one tenant: addressing, references between its parts, safe defaults.
+    """Everything inside one tenant: addressing, references between its parts, safe defaults, and what
+    VIO's plugin would weaken or refuse (components/vio_enforcement.py) for `vio_version`.
 
-    `external_known` is False in a tenant's own stack, where the external network comes from the platform.
+    `external_known` is False in a tenant's own stack, where the external network comes from the platform
+    (and the VIO version is not known: the rules of every release apply).
     """
-    out: list[Problem] = []
+    out: list[Problem] = [Problem(k, m) for k, m in vio_enforcement.tenant_problems(key, tenant, vio_version)]
     nets = {n.name: n for n in tenant.networks}
     routed = {n.name: n for n in tenant.networks if n.routed}
     router = tenant.router
@@ -1368,7 +1390,7 @@ def _tenant_spec_problems(
             out.append(Problem(f"{gkey}.rules[{j}].name", f"rule {dup!r} is defined twice"))
         for j, rule in enumerate(group.rules):
             rkey = f"{gkey}.rules[{j}]"
-            problem = _ports_problem(f"{rkey}.ports", rule.protocol, rule.ports)
+            problem = _ports_problem(f"{rkey}.ports", rule.ports)
             if problem:
                 out.append(problem)
             if rule.remote_cidr is not None and rule.remote_group is not None:
@@ -1402,9 +1424,15 @@ def _tenant_spec_problems(
             for i, dup in _duplicates(r.name for r in rules):
                 out.append(Problem(f"{fkey}.{direction}[{i}].name", f"rule {dup!r} is defined twice"))
             for i, rule in enumerate(rules):
-                problem = _ports_problem(f"{fkey}.{direction}[{i}].destinationPorts", rule.protocol, rule.destination_ports)
+                pkey = f"{fkey}.{direction}[{i}].destinationPorts"
+                problem = _ports_problem(pkey, rule.destination_ports)
                 if problem:
                     out.append(problem)
+                # The FWaaS API itself refuses ports without tcp/udp (FirewallRuleInvalidICMPParameter,
+                # FirewallRuleWithPortWithoutProtocolInvalid); reported here before anything is applied.
+                elif rule.destination_ports is not None and rule.protocol not in vio_enforcement.PORT_PROTOCOLS:
+                    out.append(Problem(pkey, f"{rule.destination_ports!r}: FWaaS takes destination ports with tcp "
+                                       f"or udp only, not {rule.protocol!r}; remove them or set the protocol"))
 
     for i, dup in _duplicates(lb.name for lb in tenant.load_balancers):
         out.append(Problem(f"{key}.loadBalancers[{i}].name", f"load balancer {dup!r} is defined twice"))
@@ -1929,7 +1957,7 @@ def parse(
     if "tenants" in values:
         # An externalNetwork that failed to parse is reported already; do not add "needs externalNetwork".
         known = external is not None or raw.get("externalNetwork") is None
-        problems += _tenant_problems(values["tenants"], external, known)
+        problems += _tenant_problems(values["tenants"], external, known, vio.version if vio else None)
     problems += _flavor_problems(values.get("flavors", []))
     if "nsx" in values:
         problems += _tier0_problems(values["nsx"].tier0)

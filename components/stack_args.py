@@ -256,7 +256,11 @@ def openstack_platform(settings: Settings) -> OpenStackPlatformArgs:
                     "security_group_rule": t.quotas.network.security_group_rules,
                 },
                 role_assignments=tuple(
-                    RoleAssignmentArgs(role=ra.role, user=ra.user, group=ra.group) for ra in t.role_assignments
+                    RoleAssignmentArgs(
+                        role=ra.role, user=ra.user, group=ra.group,
+                        domain_id=ra.domain_id or settings.openstack.identity_domain_id, cloud_admin=ra.cloud_admin,
+                    )
+                    for ra in t.role_assignments
                 ),
             )
             for t in settings.tenants
