@@ -136,7 +136,7 @@ def widened_cidr_problem(cidr: IPv4Network | None) -> str | None:
     """The plugin drops any remote/source CIDR that starts with 0.0.0.0/ (common_v3/plugin.py
     `_fix_sg_rule_dict_ips`; FWaaS nsx_p/fwaas_callbacks_v2.py `_is_empty_cidr`): 0.0.0.0/N is applied as
     every address."""
-    if cidr is None or cidr.network_address != IPv4Network("0.0.0.0/0").network_address or cidr.prefixlen == 0:
+    if cidr is None or int(cidr.network_address) != 0 or cidr.prefixlen == 0:
         return None
     return (f"{cidr}: VIO's NSX-T plugin applies every prefix of 0.0.0.0 as any address, so this rule would "
             "match the whole internet; write 0.0.0.0/0 if that is meant, or a prefix that does not start at 0.0.0.0")
