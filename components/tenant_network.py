@@ -384,8 +384,9 @@ class TenantNetworkStack(pulumi.ComponentResource):
         neutron/db/securitygroups_db.py `create_security_group`, `for ethertype in
         ext_sg.sg_supported_ethertypes`. Egress rules listed beside them would restrict nothing, so a group
         that lists egress rules is created with `delete_default_rules` (pulumi-openstack 5.5.x
-        networking.SecGroup, terraform-provider-openstack v3.4.0: deletes "the default egress security
-        rules" right after the create) and nothing needs re-adding; VIO's NSX-T plugin creates its NSX
+        networking.SecGroup; terraform-provider-openstack openstack/resource_openstack_networking_secgroup_v2.go
+        `resourceNetworkingSecGroupV2Create` deletes every rule the new group holds right after the create,
+        before any of our rules exists) and nothing needs re-adding; VIO's NSX-T plugin creates its NSX
         rules from the group's rules as they end up (vmware_nsx/plugins/nsx_p/plugin.py). The argument is
         ForceNew (provider-forcenew.json): adding the first egress rule to a group replaces the group.
         """
