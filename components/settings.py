@@ -44,6 +44,7 @@ from components.config.rules.nsx import tier0_problems as _tier0_problems
 from components.config.rules.retired import RETIRED_BGP, RETIRED_PORT_FORWARDS, RETIRED_RESOURCE_SWITCH
 from components.config.rules.secrets import (
     BGP_PASSWORD_MAX,
+    CREDENTIAL_DESCRIPTIONS,
     CREDENTIAL_FORMATS,
     CREDENTIAL_KEYS,
     PLAINTEXT_ALLOWED,
@@ -103,6 +104,7 @@ __all__ = [
     "ADDRESS_SPACES",
     "BGP_PASSWORD_MAX",
     "CONTROLLER_SIZES",
+    "CREDENTIAL_DESCRIPTIONS",
     "CREDENTIAL_FORMATS",
     "CREDENTIAL_KEYS",
     "DEFAULT_OVF_PROPERTIES",

@@ -146,7 +146,7 @@ def parse(
     raw, retired = without_retired(raw)
     values, problems = _shapes(
         raw, SECTIONS, CREDENTIAL_KEYS, present_credentials,
-        "unknown key; check its spelling against the README's config table",
+        "unknown key; check its spelling against docs/configuration.md",
         plaintext_credentials=plaintext_credentials, credential_values=credential_values,
     )
     problems = retired + problems + secret_problems(secret_lengths or {})

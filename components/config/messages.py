@@ -79,7 +79,7 @@ def _describe(error: Mapping[str, Any]) -> str:
     if kind == "missing":
         return "is required"
     if kind == "extra_forbidden":
-        return f"unknown key (value {shown!r}); check its spelling against the README's config table"
+        return f"unknown key (value {shown!r}); check its spelling against docs/configuration.md"
     if kind in _TYPE_NAMES:
         return f"expected {_TYPE_NAMES[kind]}, got {_what(value)}"
     if kind.startswith(("ip_v4", "ip_any")) and _ipv6(value):

@@ -19,19 +19,19 @@ from components.config.vio import ApiAccessNetwork, ManagementNetwork, Vio
 class Settings(Section):
     """Everything the platform stack needs, validated. Built by `load` or `parse`."""
 
-    topology: Literal["ha", "compact"] = "ha"
-    pod_layout: Literal["two-pod", "three-pod"] = "two-pod"
-    name_prefix: Label = "vio"
-    management_vcenter: ManagementVcenter
-    resource_vcenter: ResourceVcenter
-    nsx: Nsx
-    openstack: OpenStack
-    management_network: ManagementNetwork
-    api_access_network: ApiAccessNetwork
-    vio: Vio
-    tenants: list[TenantSpec] = Field(default_factory=list)
-    external_network: ExternalNetwork | None = None
-    flavors: list[Flavor] = Field(default_factory=list)
+    topology: Literal["ha", "compact"] = Field(default="ha", description='Management plane topology: ha (3-10 controllers behind VIPs) or compact (one controller).')
+    pod_layout: Literal["two-pod", "three-pod"] = Field(default="two-pod", description='two-pod (collapsed Edge/Resource pod) or three-pod (edge nodes on their own cluster).')
+    name_prefix: Label = Field(default="vio", description='Prefix of logical and VM names (a DNS label).')
+    management_vcenter: ManagementVcenter = Field(description="The management pod's vCenter Server: the VIO Manager and the controllers it creates run here.")
+    resource_vcenter: ResourceVcenter = Field(description="The Edge/Resource pod's vCenter Server, associated with NSX-T: tenant compute and storage.")
+    nsx: Nsx = Field(description='NSX-T Manager: transport zones, edge cluster, the Tier-0 with its uplinks and BGP, DHCP, metadata proxy.')
+    openstack: OpenStack = Field(description="VIO's OpenStack API as the bootstrap reaches it (Keystone v3 on the public VIP).")
+    management_network: ManagementNetwork = Field(description="The dedicated management network: the Manager, the controllers' management interfaces, the private VIP.")
+    api_access_network: ApiAccessNetwork = Field(description="The API access network, where tenants and the bootstrap reach OpenStack's public endpoints.")
+    vio: Vio = Field(description='VIO itself: release, Manager, controllers, Public API access, deployment behaviour.')
+    tenants: list[TenantSpec] = Field(default_factory=list, description='Tenant network stacks built by the platform (docs/configuration.md lists their keys).')
+    external_network: ExternalNetwork | None = Field(default=None, description='The provider (external) network VIO backs with the Tier-0: router gateways and floating IPs.')
+    flavors: list[Flavor] = Field(default_factory=list, description='NFV flavors; extra specs are allow-listed (docs/configuration.md).')
 
     @property
     def controllers(self) -> int:

@@ -22,12 +22,16 @@ from components.config.types import (
 
 
 class ComputeQuota(Section):
+    """Nova quotas of the tenant's project."""
+
     instances: Quota = 10
     cores: Quota = 20
     ram_mb: Quota = 51200
 
 
 class NetworkQuota(Section):
+    """Neutron quotas of the tenant's project."""
+
     networks: Quota = 10
     subnets: Quota = 10
     ports: Quota = 50
@@ -38,6 +42,8 @@ class NetworkQuota(Section):
 
 
 class TenantQuotas(Section):
+    """The project's quotas, compute (Nova) and network (Neutron)."""
+
     compute: ComputeQuota = Field(default_factory=ComputeQuota)
     network: NetworkQuota = Field(default_factory=NetworkQuota)
 
@@ -76,6 +82,8 @@ class TenantNetworkSpec(Section):
 
 
 class StaticRoute(Section):
+    """An extra route on the tenant router: a destination reached through a next hop on a routed network."""
+
     name: Label
     destination: IPv4Network
     next_hop: IPv4Address
@@ -113,12 +121,16 @@ class SecurityRule(Section):
 
 
 class SecurityGroupSpec(Section):
+    """A Neutron security group of the tenant and its rules."""
+
     name: Label
     description: str = ""
     rules: list[SecurityRule] = Field(default_factory=list)
 
 
 class FirewallRuleSpec(Section):
+    """An FWaaS v2 rule, matched in order on the router's interfaces."""
+
     name: Label
     action: Literal["allow", "deny", "reject"]
     protocol: Literal["tcp", "udp", "icmp", "any"] = "any"
@@ -136,6 +148,8 @@ class TenantFirewall(Section):
 
 
 class LbMember(Section):
+    """A pool member: a VNF address and port."""
+
     name: Label
     address: IPv4Address
     port: Port
@@ -143,6 +157,8 @@ class LbMember(Section):
 
 
 class HealthMonitor(Section):
+    """The pool's health monitor."""
+
     type: Literal["PING", "TCP", "HTTP", "HTTPS", "UDP-CONNECT"]
     delay: int = Field(default=5, ge=1, le=3600, description="Seconds between probes.")
     timeout: int = Field(default=3, ge=1, le=3600, description="Seconds a probe may take (<= delay).")
@@ -152,6 +168,8 @@ class HealthMonitor(Section):
 
 
 class LbListener(Section):
+    """A listener (protocol and port) with its pool of members and their monitor."""
+
     name: Label
     protocol: Literal["TCP", "UDP", "HTTP", "HTTPS"]
     port: Port

@@ -9,6 +9,14 @@ from typing import Any
 from components.config.openstack import Flavor
 from components.config.problems import Problem, duplicates
 
+#: What this module checks, by config key (docs/configuration.md lists it under each key).
+CHECKS: dict[str, str] = {
+    "flavors[*].name": "unique among the flavors",
+    "flavors[*].extraSpecs": "only the specs of FLAVOR_EXTRA_SPECS with their values; quota:vif_* and the "
+    "libvirt-only hw: specs refused with the replacement; *_shares_share only with level custom; latency "
+    "sensitivity high needs 100% CPU and memory reservations",
+}
+
 
 #: A flavor extra spec VIO's compute driver reads: what values it takes and whether a VIO document says so.
 @dataclass(frozen=True)

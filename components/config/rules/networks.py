@@ -11,6 +11,25 @@ from components.config.problems import Problem, duplicates
 from components.config.types import IpRange, IPv4Address, IPv4Network
 from components.config.vio import ApiAccessNetwork, ManagementNetwork
 
+#: What this module checks, by config key (docs/configuration.md lists it under each key).
+CHECKS: dict[str, str] = {
+    "managementNetwork.gateway": "inside managementNetwork.cidr, not its network or broadcast address",
+    "managementNetwork.managerIp": "inside the subnet, outside vioRange, not the gateway or privateVip",
+    "managementNetwork.privateVip": "inside the subnet, outside vioRange, not the gateway or managerIp",
+    "managementNetwork.vioRange": "inside the subnet, start <= end, twice the controllers' addresses "
+    "(blue/green upgrades)",
+    "managementNetwork.vlan": "required when the port group is created (existing: false)",
+    "managementNetwork.dns": "no server listed twice",
+    "apiAccessNetwork.cidr": "disjoint from managementNetwork.cidr",
+    "apiAccessNetwork.portGroup": "not managementNetwork.portGroup",
+    "apiAccessNetwork.publicVip": "inside the subnet, outside vioRange, not the gateway",
+    "apiAccessNetwork.vioRange": "inside the subnet, start <= end, twice the controllers' addresses",
+    "apiAccessNetwork.vlan": "required when the port group is created (existing: false)",
+    "apiAccessNetwork.dns": "no server listed twice",
+    "externalNetwork.gateway": "inside externalNetwork.cidr, a host address",
+    "externalNetwork.floatingPool": "usable addresses of the subnet, ascending, clear of the gateway",
+}
+
 
 def _subnet_problems(key: str, cidr: IPv4Network, named: Mapping[str, IPv4Address]) -> list[Problem]:
     out: list[Problem] = []

@@ -6,6 +6,20 @@ from components.config.nsx import TIER0_EDGE_NODES, Tier0
 from components.config.problems import Problem, duplicates
 from components.config.types import IPv4Address
 
+#: What this module checks, by config key (docs/configuration.md lists it under each key).
+CHECKS: dict[str, str] = {
+    "nsx.tier0.edgeNodes": "ACTIVE_STANDBY: exactly 2 edge nodes; ACTIVE_ACTIVE: 1 to 8; none twice",
+    "nsx.tier0.uplinks[*].name": "unique among the uplinks",
+    "nsx.tier0.uplinks[*].vlan": "unique among the uplinks",
+    "nsx.tier0.uplinks[*].interfaces": "one per Tier-0 edge node, on nsx.tier0.edgeNodes only",
+    "nsx.tier0.uplinks[*].interfaces[*].address": "inside the uplink's subnet, used once",
+    "nsx.tier0.uplinks[*].haVip": "required with ACTIVE_STANDBY, refused with ACTIVE_ACTIVE, inside the subnet",
+    "nsx.tier0.neighbors[*].name": "unique among the neighbors",
+    "nsx.tier0.neighbors[*].address": "in an uplink subnet, not the Tier-0's own address, listed once",
+    "nsx.tier0.neighbors[*].remoteAs": "differs from localAs unless ibgp: true",
+    "nsx.tier0.neighbors[*].ibgp": "true only with remoteAs equal to localAs",
+}
+
 
 def tier0_problems(t0: Tier0) -> list[Problem]:
     """Edge nodes per HA mode, uplink addressing, HA VIPs and BGP peers of `nsx.tier0`."""

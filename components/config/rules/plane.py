@@ -7,6 +7,15 @@ from components.config.problems import Problem, duplicates
 from components.config.vcenters import ResourceVcenter
 from components.config.vio import Vio
 
+#: What this module checks, by config key (docs/configuration.md lists it under each key).
+CHECKS: dict[str, str] = {
+    "vio.controllers": "ha: 3 to 10; compact: exactly 1",
+    "vio.manager.ova": "required with source ova, refused with source template",
+    "vio.manager.template": "required with source template, refused with source ova",
+    "resourceVcenter.computeClusters": "no cluster listed twice",
+    "resourceVcenter.edgeCluster": "required with podLayout three-pod, refused with two-pod, not a compute cluster",
+}
+
 
 def vio_problems(vio: Vio, topology: str) -> list[Problem]:
     out: list[Problem] = []

@@ -8,17 +8,25 @@ from typing import Any
 
 from components.config.problems import NAMESPACE, Problem
 
+#: What each credential is, written once: Pulumi.yaml's declarations are held equal to it
+#: (tests/test_project_config.py) and docs/configuration.md is generated from it.
+CREDENTIAL_DESCRIPTIONS: dict[str, str] = {
+    "managementVcenterPassword": "Password of managementVcenter.username (pulumi config set --secret).",
+    "resourceVcenterPassword": "Password of resourceVcenter.username (pulumi config set --secret).",
+    "resourceVcenterThumbprint": "Thumbprint of the resource vCenter's certificate (colon-hex SHA-1 or "
+    "SHA-256), for the NSX compute manager.",
+    "nsxPassword": "Password of nsx.username (pulumi config set --secret).",
+    "openstackPassword": "Password of openstack.username, VIO's OpenStack admin (pulumi config set --secret).",
+    "bgpNeighborPassword": "MD5 password of the Tier-0's BGP sessions with the ToR neighbors (pulumi config "
+    "set --secret).",
+    "managerAdminPassword": "Password of the VIO Manager's admin account, the Public API login (pulumi config "
+    "set --secret).",
+    "nsxMetadataProxySecret": "Shared secret of NSX's metadata proxy and Nova's metadata API (pulumi config set "
+    "--secret).",
+}
+
 #: Secret keys and what they unlock. Read with `Config.require_secret`: they only ever exist as secrets.
-CREDENTIAL_KEYS: tuple[str, ...] = (
-    "managementVcenterPassword",
-    "resourceVcenterPassword",
-    "resourceVcenterThumbprint",
-    "nsxPassword",
-    "openstackPassword",
-    "bgpNeighborPassword",
-    "managerAdminPassword",
-    "nsxMetadataProxySecret",
-)
+CREDENTIAL_KEYS: tuple[str, ...] = tuple(CREDENTIAL_DESCRIPTIONS)
 
 
 #: Credential keys that may be written in plain text: a certificate thumbprint is what the server shows

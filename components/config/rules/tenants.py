@@ -8,6 +8,41 @@ from components.config.rules.networks import address_problems
 from components.config.tenants import TenantSpec
 from components.config.types import IPv4Address, Ports, port_range
 
+#: What this module checks, by config key under `tenants[*]` (a tenant's own stack: `tenant`);
+#: docs/configuration.md lists it under each key.
+CHECKS: dict[str, str] = {
+    "tenants[*].name": "unique among the tenants",
+    "tenants[*].selfService": "a self-service tenant defines no networking here (its own stack does)",
+    "tenants[*].roleAssignments": "each names exactly one of user or group",
+    "tenants[*].networks[*].name": "unique in the tenant",
+    "tenants[*].networks[*].gateway": "inside the network's cidr, a host address",
+    "tenants[*].networks[*].allocationPools": "usable addresses, ascending, disjoint, clear of the gateway",
+    "tenants[*].networks[*].noNat": "needs routed: true behind a router with externalGateway: true and "
+    "snat: false; every routed network behind a no-SNAT router is noNat (VIO's plugin accepts only address-"
+    "scope subnets there)",
+    "tenants[*].router.externalGateway": "needs externalNetwork",
+    "tenants[*].router.routes[*].nextHop": "on a routed network of the tenant",
+    "tenants[*].router.routes[*].destination": "does not overlap a network of the tenant",
+    "tenants[*].floatingIps[*].address": "a usable, non-gateway address of a routed network; one floating IP "
+    "per address; needs a router with an external gateway",
+    "tenants[*].securityGroups[*].rules[*].ports": "a port or ascending range, only for tcp, udp and sctp",
+    "tenants[*].securityGroups[*].rules[*].remoteCidr": "ingress needs remoteCidr or remoteGroup, not both",
+    "tenants[*].securityGroups[*].rules[*].remoteGroup": "a security group of the same tenant",
+    "tenants[*].firewall": "needs a router with an external gateway (VIO's FWaaS v2 driver)",
+    "tenants[*].firewall.networks": "routed networks of the tenant, none twice",
+    "tenants[*].firewall.ingress[*].destinationPorts": "a port or ascending range, only for tcp and udp",
+    "tenants[*].firewall.egress[*].destinationPorts": "a port or ascending range, only for tcp and udp",
+    "tenants[*].loadBalancers[*].network": "a routed network behind a router with an external gateway "
+    "(VIO's Octavia driver)",
+    "tenants[*].loadBalancers[*].vipAddress": "a usable address of the network, held by no member, floating "
+    "IP port or route next hop",
+    "tenants[*].loadBalancers[*].listeners[*].port": "one listener per protocol and port",
+    "tenants[*].loadBalancers[*].listeners[*].members[*].address": "on a network of the tenant",
+    "tenants[*].loadBalancers[*].listeners[*].monitor.timeout": "at most the monitor's delay",
+    "tenants[*].loadBalancers[*].listeners[*].monitor.urlPath": "HTTP(S) monitors only, starts with '/'",
+    "tenants[*].loadBalancers[*].listeners[*].monitor.type": "UDP-CONNECT only on UDP listeners",
+}
+
 
 def tenant_problems(
     tenants: list[TenantSpec], external: ExternalNetwork | None = None, external_known: bool = True
