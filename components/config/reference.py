@@ -184,7 +184,7 @@ def markdown() -> str:
         "this page equal to them. Keys are written under the stack file's namespace, e.g.",
         f"`{NAMESPACE}:managementNetwork` with `cidr` inside it is `managementNetwork.cidr` here; `[*]` is",
         "each item of a list. Every key is checked before any resource exists; an invalid stack exits 2",
-        "naming each bad key (README, \"Configuration errors\").",
+        "naming each bad key ([configuration-errors.md](configuration-errors.md)).",
         "",
         "## Types",
         "",
