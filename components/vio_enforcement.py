@@ -8,8 +8,8 @@ rule below cites the plugin source it follows. Sources: openstack/vmware-nsx at 
 (openstack-archive/vmware-nsx 83ade846 listener_mgr.py, fd242832 nsx_p lb_utils.py, yebinama/vmware-nsx
 063c976f listener_mgr.py); openstack/vmware-nsxlib at 1d6b9f2 (vmware_nsxlib/v3/utils.py, constants.py).
 
-Pure functions over the validated config models (no Pulumi): `components.settings` reports what they
-return as Problems, the tenant component guards its other callers with them, and the policy pack keeps a
+Pure functions over the validated config models (no Pulumi): `components.config.rules.tenants` reports
+what they return as Problems, the tenant component guards its other callers with them, and the policy pack keeps a
 copy of the tables (tests/test_policy.py holds the copy equal to these).
 """
 
@@ -18,10 +18,27 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from ipaddress import IPv4Network
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # the models live in settings, which imports this module
-    from components.settings import FirewallRuleSpec, LbListener, SecurityRule, TenantSpec
+from components.config.tenants import FirewallRuleSpec, LbListener, SecurityRule, TenantSpec
+
+#: What this module checks, by config key (docs/configuration.md lists it under each key).
+CHECKS: dict[str, str] = {
+    "tenants[*].securityGroups[*].rules[*].ports": "tcp and udp only: VIO opens every port of other protocols",
+    "tenants[*].securityGroups[*].rules[*].icmpType": "icmp only; a type NSX accepts (nsxlib's strict list)",
+    "tenants[*].securityGroups[*].rules[*].icmpCode": "icmp only, with icmpType; a code NSX accepts for it",
+    "tenants[*].securityGroups[*].rules[*].remoteCidr": "not 0.0.0.0/N with N > 0 (VIO reads it as any address)",
+    "tenants[*].firewall.ingress[*].action": "not reject (VIO applies it as drop)",
+    "tenants[*].firewall.egress[*].action": "not reject (VIO applies it as drop)",
+    "tenants[*].firewall.ingress[*].source": "not 0.0.0.0/N with N > 0 (VIO reads it as any address)",
+    "tenants[*].firewall.ingress[*].destination": "not 0.0.0.0/N with N > 0 (VIO reads it as any address)",
+    "tenants[*].firewall.egress[*].source": "not 0.0.0.0/N with N > 0 (VIO reads it as any address)",
+    "tenants[*].firewall.egress[*].destination": "not 0.0.0.0/N with N > 0 (VIO reads it as any address)",
+    "tenants[*].loadBalancers[*].listeners[*].protocol": "one VIO's Octavia driver supports for vio.version",
+    "tenants[*].loadBalancers[*].listeners[*].method": "one NSX implements (not SOURCE_IP_PORT)",
+    "tenants[*].loadBalancers[*].listeners[*].monitor.type": "one VIO's Octavia driver supports for vio.version",
+    "tenants[*].loadBalancers[*].listeners[*].monitor.expectedCodes": "a list of codes, not a range",
+    "tenants[*].roleAssignments": "admin only with cloudAdmin: true (admin is cloud-wide)",
+}
 
 #: Protocols the plugin builds a port-limited NSX service for. `_get_rule_service_id`
 #: (vmware_nsx/plugins/nsx_p/plugin.py) passes port_range_min/max to `nsxpolicy.service` only for TCP and

@@ -3,7 +3,7 @@
     python -m offline prod                 # resource tree by component, counts, outputs
     python -m offline dev --plan plan.json # also write the credential-free plan (JSON)
 
-Exit codes (the program's own; `make plan` prints it, see README "Configuration errors"):
+Exit codes (the program's own; `make plan` prints it, see docs/configuration-errors.md):
   0  evaluated
   2  the stack cannot be evaluated as configured: unknown stack, a malformed stack file (file and line),
      or an invalid configuration (every problem listed with its key); nothing is registered
