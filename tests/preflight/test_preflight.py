@@ -19,7 +19,7 @@ import pytest
 from components import settings as config
 from preflight import checks
 from sim import simulator
-from tests.preflight.conftest import DEV, ROOT, Run, local
+from tests.preflight.conftest import DEV, ROOT, Run, local, stack_export, write_export
 
 Pair = tuple[simulator.Simulator, simulator.Simulator]
 
@@ -206,13 +206,15 @@ def _manager_vm(settings: config.Settings, **where: str) -> dict[str, object]:
 
 
 def test_the_manager_holding_its_own_address_is_not_a_collision(
-    simulator_binary: Path, prod: config.Settings, run_preflight: Run, passing_pair: Pair
+    simulator_binary: Path, prod: config.Settings, run_preflight: Run, tmp_path: Path
 ) -> None:
-    spec = simulator.management_spec(prod)
-    simulator.datacenter(spec)["vms"].append(_manager_vm(prod))
-    with simulator.running(spec) as mgmt:
-        outcome = run_preflight(local(mgmt), local(passing_pair[1]))
+    # Before an update: the deployed stack's Manager (the uuid its state holds) on its own address.
+    with simulator.running(simulator.deploy(simulator.management_spec(prod), prod, "management")) as mgmt, \
+            simulator.running(simulator.deploy(simulator.resource_spec(prod), prod, "resource")) as res:
+        state = write_export(tmp_path, stack_export(prod, "sim", {"management": mgmt, "resource": res}))
+        outcome = run_preflight(local(mgmt), local(res), "--state", str(state))
     assert outcome.code == 0, outcome.out
+    assert outcome.results("ip free", "pass")
 
 
 def test_plane_placement_is_the_management_pods_folder_and_pool(prod: config.Settings) -> None:
