@@ -33,8 +33,7 @@ def table(results: Sequence[Result], width: int | None = None, header: Sequence[
         wrapped = textwrap.wrap(detail, detail_width) or [""]
         return [f"{head}  {wrapped[0]}"] + [" " * indent + more for more in wrapped[1:]]
 
-    out = [w for text in header for w in textwrap.wrap(text, max(60, width))]
-    out += [""] if out else []
+    out = [*header, ""] if header else []
     out += line(cols, "DETAIL")
     for row, result in zip(rows, results, strict=True):
         out += line(row, result.detail)

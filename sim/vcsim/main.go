@@ -618,8 +618,10 @@ func selfSigned() (tls.Certificate, error) {
 		return tls.Certificate{}, err
 	}
 	template := x509.Certificate{
-		SerialNumber:          serial,
-		Subject:               pkix.Name{CommonName: "127.0.0.1", Organization: []string{"vcsim"}},
+		SerialNumber: serial,
+		// A subject of its own: two simulators' certificates in one CA bundle must not be taken for each
+		// other's issuer (OpenSSL looks an issuer up by subject name).
+		Subject:               pkix.Name{CommonName: "vcsim " + serial.String(), Organization: []string{"vcsim"}},
 		NotBefore:             time.Now().Add(-time.Hour),
 		NotAfter:              time.Now().Add(24 * time.Hour),
 		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
