@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from components.settings import ConfigError
-from preflight import checks, report, stack, state, tls
+from preflight import addresses, checks, report, stack, state, tls
 from preflight.inventory import (
     ConnectOptions,
     Endpoint,
@@ -204,7 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             results += checks.resource(settings, endpoint, outcome, day2, loaded.thumbprint,
                                        loaded.thumbprint_missing)
     if len(found) == 2:
-        results += checks.addresses(settings, need, found, mgmt, owned)
+        results += addresses.addresses(settings, need, found, mgmt, owned)
     else:
         results.append(checks.Result("both", "ip free", "skip", "not checked: a vCenter could not be read, "
                                      "and an address may be in use on it", str(settings.management_network.cidr)))

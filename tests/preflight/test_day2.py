@@ -251,3 +251,15 @@ def test_without_the_pulumi_cli_a_first_deployment_is_assumed_and_the_places_sea
     assert code == 0, out
     assert out.startswith(f"stack state: none (no Pulumi CLI found (PATH, {tmp_path}/toolchain/bin/pulumi) and no "
                           "--state FILE): a first deployment is assumed")
+
+
+def test_manager_on_its_address_with_another_uuid_than_the_stacks_is_not_the_plane(
+    deployed_pair: Pair, prod: config.Settings, run_preflight: Run, tmp_path: Path
+) -> None:
+    # Right name, folder and pool, but the state's Manager is another VM: a rebuilt look-alike.
+    stale = "42000000-0000-0000-0000-000000000001"
+    state = _export(prod, deployed_pair, tmp_path, edit={"vio-plane-manager": stale})
+    outcome = run_preflight(local(deployed_pair[0]), local(deployed_pair[1]), "--state", str(state))
+    assert {r["check"] for r in outcome.results(status="fail")} == {"manager vm", "ip free"}
+    [ip] = outcome.results("ip free", "fail")
+    assert f"not the stack's {stale}" in ip["detail"]

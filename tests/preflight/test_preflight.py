@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from components import settings as config
-from preflight import checks
+from preflight import addresses, checks
 from sim import simulator
 from tests.preflight.conftest import DEV, ROOT, Run, local, stack_export, write_export
 
@@ -200,7 +200,7 @@ def _manager_vm(settings: config.Settings, **where: str) -> dict[str, object]:
     """A simulator VM spec for the VIO Manager, where the deployment puts it unless `where` moves it,
     holding the Manager's planned address."""
     plan = checks.demand(settings).plan
-    folder, pool = checks.plane_placement(settings)
+    folder, pool = addresses.plane_placement(settings)
     return {"name": plan.manager_name, "cluster": settings.management_vcenter.cluster,
             "folder": folder, "resourcePool": pool, "ips": [str(plan.manager_ip)], **where}
 
@@ -221,7 +221,7 @@ def test_plane_placement_is_the_management_pods_folder_and_pool(prod: config.Set
     from components import stack_args
 
     pod = stack_args.management_pod(prod)
-    assert checks.plane_placement(prod) == (pod.folder, pod.resource_pool)
+    assert addresses.plane_placement(prod) == (pod.folder, pod.resource_pool)
 
 
 @pytest.mark.parametrize(
