@@ -18,7 +18,7 @@ from typing import Any
 
 from components import settings as config
 from offline import stack_file
-from preflight.state import pulumi_cli
+from preflight.state import cli_env, pulumi_cli
 
 #: Credentials preflight needs, by config key.
 PASSWORD_KEYS: tuple[str, ...] = ("managementVcenterPassword", "resourceVcenterPassword")
@@ -73,6 +73,7 @@ def _from_pulumi(stack: str, key: str, project_dir: Path, timeout: float) -> str
             text=True,
             timeout=timeout,
             check=False,
+            env=cli_env(exe),
         )
     except (OSError, subprocess.TimeoutExpired):
         return None

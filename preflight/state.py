@@ -24,13 +24,13 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-#: Where the project's own build of the Pulumi CLI lands when it is not on PATH.
-TOOLCHAIN = Path(os.environ.get("VIONFV_TOOLCHAIN", Path.home() / ".cache" / "vio-nfv" / "toolchain"))
+#: Where `make toolchain` (scripts/toolchain.sh) builds the Pulumi CLI when it is not on PATH: one folder per
+#: set of pins, `<dir>/<pins>/bin/pulumi`, its state in `<dir>/<pins>/home` (the PULUMI_HOME its `env` exports).
+TOOLCHAIN = Path(os.environ.get("VIONFV_TOOLCHAIN_DIR", Path.home() / ".cache" / "vio-nfv" / "toolchain"))
 
 
 class StateError(Exception):
@@ -126,19 +126,27 @@ def from_file(path: Path, stack: str) -> StackState:
     return parse(document, str(path), stack)
 
 
-def pulumi_cli(candidates: Iterable[Path] | None = None) -> Path | None:
-    """The Pulumi CLI: on PATH, else the project's toolchain build (`VIONFV_TOOLCHAIN`)."""
+def pulumi_cli() -> Path | None:
+    """The Pulumi CLI: on PATH, else the newest build of `make toolchain` (`VIONFV_TOOLCHAIN_DIR`)."""
     found = shutil.which("pulumi")
     if found:
         return Path(found)
-    for candidate in candidates if candidates is not None else (TOOLCHAIN / "bin" / "pulumi", TOOLCHAIN / "pulumi"):
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    return None
+    built = [p for p in TOOLCHAIN.glob("*/bin/pulumi") if p.is_file() and os.access(p, os.X_OK)]
+    return max(built, key=lambda p: p.stat().st_mtime) if built else None
+
+
+def cli_env(exe: Path) -> dict[str, str]:
+    """The environment to run `exe` in: a toolchain build keeps its logins in its own PULUMI_HOME (what
+    `scripts/toolchain.sh env` exports) unless the caller set one."""
+    env = {**os.environ, "PULUMI_SKIP_UPDATE_CHECK": "true"}
+    home = exe.parent.parent / "home"
+    if TOOLCHAIN in exe.parents and "PULUMI_HOME" not in env and home.is_dir():
+        env["PULUMI_HOME"] = str(home)
+    return env
 
 
 def searched() -> str:
-    return f"PATH, {TOOLCHAIN}/bin/pulumi"
+    return f"PATH, {TOOLCHAIN}/*/bin/pulumi"
 
 
 #: What the CLI prints when the stack has never been created (pulumi/pulumi pkg/cmd/pulumi, the stack
@@ -150,7 +158,8 @@ def from_cli(exe: Path, stack: str, project_dir: Path, timeout: float) -> StackS
     """`pulumi stack export` of `stack`. A stack that does not exist yet is a first deployment."""
     command = [str(exe), "stack", "export", "--stack", stack, "--cwd", str(project_dir)]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False,
+                              env=cli_env(exe))
     except subprocess.TimeoutExpired:
         raise StateError(f"`pulumi stack export --stack {stack}` did not finish within {timeout:g}s; "
                          "pass the export with --state FILE") from None

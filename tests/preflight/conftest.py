@@ -3,6 +3,7 @@ tests that need a broken inventory start their own (well under a second each).""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -123,10 +124,13 @@ def stack_export(settings: config.Settings, stack_name: str, sims: dict[str, sim
         {"urn": f"{urn}pulumi:pulumi:Stack::vio-nfv-{stack_name}", "custom": False,
          "type": "pulumi:pulumi:Stack", "outputs": {}},
         *({"urn": provider, "custom": True, "id": f"0a1b2c3d-{role}", "type": "pulumi:providers:vsphere",
-           "inputs": {"user": "svc", "password": {"4dabf18193072939515e22adb298388d":
-                                                  "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "v1:x"}}}
+           "inputs": {"user": "svc"}, "outputs": {"user": "svc"}}
           for role, provider in providers.items()),
     ]
+    stack_urn = resources[0]["urn"]
+    for parent in dict.fromkeys(c.parent for c in placement.creations(settings)):
+        resources.append({"urn": f"{urn}{parent[0]}::{parent[1]}", "custom": False, "type": parent[0],
+                          "parent": stack_urn})
     for c in placement.creations(settings):
         if c.logical in leave_out:
             continue
@@ -138,9 +142,12 @@ def stack_export(settings: config.Settings, stack_name: str, sims: dict[str, sim
             "provider": f"{providers[c.role]}::0a1b2c3d-{c.role}",
             "outputs": {"name": c.name, "moid": obj["moid"]},
         })
+    # The magic cookie is sha256 of the engine version (pulumi/pulumi pkg/resource/deploy Manifest.NewMagic):
+    # `pulumi stack import` refuses a deployment whose cookie does not match.
+    version = "v3.260.0"
     return {"version": 3, "deployment": {
-        "manifest": {"time": "2026-12-01T00:00:00Z", "magic": "", "version": "v3.272.0"},
-        "secrets_providers": {"type": "passphrase", "state": {"salt": "v1:x"}},
+        "manifest": {"time": "2026-12-01T00:00:00Z", "magic": hashlib.sha256(version.encode()).hexdigest(),
+                     "version": version},
         "resources": resources,
     }}
 

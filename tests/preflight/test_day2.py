@@ -5,16 +5,19 @@ for switch and VLAN, and with no state a first deployment is assumed and said so
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from components import settings as config
-from preflight import placement
+from preflight import cli, placement, state
 from sim import simulator
-from tests.preflight.conftest import DEV, Run, local, stack_export, write_export
+from tests.preflight.conftest import DEV, ROOT, Run, local, stack_export, write_export
 
 Pair = tuple[simulator.Simulator, simulator.Simulator]
 
@@ -46,6 +49,7 @@ def test_deployed_stack_with_its_state_passes_and_shows_what_it_owns(
     owned = [r for r in outcome.doc["results"] if "owned by the stack" in r["detail"]]
     assert sorted((r["vcenter"], r["check"]) for r in owned) == sorted(
         (c.role, c.check) for c in placement.creations(prod))
+    # The creations and the two providers; the stack and its components are not objects in vCenter.
     assert outcome.out.startswith(f"stack state: {len(placement.creations(prod)) + 2} managed resource(s) from ")
     assert outcome.doc["state"]["first_deployment"] is False
     mgr = outcome.results("manager vm")[0]
@@ -240,8 +244,6 @@ def test_without_the_pulumi_cli_a_first_deployment_is_assumed_and_the_places_sea
     passing_pair: Pair, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
     credentials: None,
 ) -> None:
-    from preflight import cli, state
-
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     monkeypatch.setattr(state, "TOOLCHAIN", tmp_path / "toolchain")
     simulator.write_stack(tmp_path, "sim", DEV.parent / "Pulumi.prod.yaml", local(passing_pair[0]),
@@ -249,7 +251,7 @@ def test_without_the_pulumi_cli_a_first_deployment_is_assumed_and_the_places_sea
     code = cli.main(["--stack", "sim", "--project-dir", str(tmp_path), "--protocol", "http", "--timeout", "10"])
     out = capsys.readouterr().out
     assert code == 0, out
-    assert out.startswith(f"stack state: none (no Pulumi CLI found (PATH, {tmp_path}/toolchain/bin/pulumi) and no "
+    assert out.startswith(f"stack state: none (no Pulumi CLI found (PATH, {tmp_path}/toolchain/*/bin/pulumi) and no "
                           "--state FILE): a first deployment is assumed")
 
 
@@ -263,3 +265,47 @@ def test_manager_on_its_address_with_another_uuid_than_the_stacks_is_not_the_pla
     assert {r["check"] for r in outcome.results(status="fail")} == {"manager vm", "ip free"}
     [ip] = outcome.results("ip free", "fail")
     assert f"not the stack's {stale}" in ip["detail"]
+
+
+@pytest.mark.skipif(state.pulumi_cli() is None, reason="no Pulumi CLI on PATH or built by `make toolchain`")
+def test_the_stacks_state_is_read_with_the_real_pulumi_cli(
+    deployed_pair: Pair, prod: config.Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str], credentials: None,
+) -> None:
+    # A file backend in tmp_path: the stack is created and given the deployed pair's state with the real CLI
+    # (`pulumi stack import` validates the export), then preflight reads it back with `pulumi stack export`.
+    exe = state.pulumi_cli()
+    assert exe is not None
+    for key, value in {"PULUMI_HOME": tmp_path / "home", "PULUMI_BACKEND_URL": f"file://{tmp_path / 'backend'}",
+                       "PULUMI_CONFIG_PASSPHRASE": "preflight-test"}.items():
+        monkeypatch.setenv(key, str(value))
+    (tmp_path / "backend").mkdir()
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(ROOT / "Pulumi.yaml", project / "Pulumi.yaml")
+    for name in ("sim", "other"):
+        path = simulator.write_stack(project, name, ROOT / "Pulumi.prod.yaml", local(deployed_pair[0]),
+                                     local(deployed_pair[1]))
+        # The committed salt is the example passphrase's: `stack init` makes one for this test's passphrase.
+        document = yaml.safe_load(path.read_text())
+        document.pop("encryptionsalt")
+        path.write_text(yaml.safe_dump(document, sort_keys=False))
+
+    def pulumi(*args: str) -> None:
+        done = subprocess.run([str(exe), *args, "--cwd", str(project), "--non-interactive"], capture_output=True,
+                              text=True, timeout=120, check=False, env=state.cli_env(exe))
+        assert done.returncode == 0, done.stderr
+
+    pulumi("stack", "init", "sim")
+    pulumi("stack", "import", "--stack", "sim", "--file", str(_export(prod, deployed_pair, tmp_path)))
+
+    code = cli.main(["--stack", "sim", "--project-dir", str(project), "--protocol", "http", "--timeout", "60"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert out.startswith(f"stack state: {len(placement.creations(prod)) + 2} managed resource(s) from "
+                          "`pulumi stack export --stack sim`")
+    # A stack the backend does not know is a first deployment, said with the CLI's own words.
+    code = cli.main(["--stack", "other", "--project-dir", str(project), "--protocol", "http", "--timeout", "60"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert out.startswith("stack state: none (`pulumi stack export`: error: no stack named 'other' found)")
