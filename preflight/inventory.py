@@ -443,7 +443,7 @@ def _phase(endpoint: Endpoint, phase: str, options: ConnectOptions, watch: Watch
             other = "https" if options.protocol == "http" else "http"
             raise VcenterError(
                 endpoint,
-                f"{where} answered {type(exc).__name__} ({exc}) at connect: {mismatch}",
+                f"{where}: {mismatch} (at connect: {type(exc).__name__}: {exc})",
                 f"point {key}.port at the vCenter's HTTPS port (443)" if options.protocol == "https"
                 else f"this port speaks {other}: drop --protocol http (the simulator's), or fix {key}.port",
             ) from None

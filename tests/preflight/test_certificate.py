@@ -106,3 +106,20 @@ def test_fingerprint_forms() -> None:
     prints = tls.fingerprints(der)
     assert len(prints["sha1"].split(":")) == 20 and len(prints["sha256"].split(":")) == 32
     assert tls.algorithm(prints["sha1"].lower()) == "sha1" and tls.algorithm(prints["sha256"]) == "sha256"
+
+
+def test_a_secret_thumbprint_not_readable_is_not_checked_and_shows_the_fingerprint(
+    tls_pair: Pair, ca_bundle: Path, run_preflight: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = {"secure": "v1:Zm9vYmFyYmF6:Y2lwaGVydGV4dA=="}
+    outcome = run_preflight(local(tls_pair[0]), local(tls_pair[1]), "--protocol", "https", "--ca-bundle",
+                            str(ca_bundle), overrides={"resourceVcenterThumbprint": secret})
+    [result] = outcome.results("thumbprint")
+    assert result["status"] == "skip" and outcome.code == 1
+    assert "export VIONFV_RESOURCE_VCENTER_THUMBPRINT=" in result["detail"]
+    assert f"the vCenter presents SHA-256 {tls_pair[1].sha256}" in result["detail"]
+    # The same secret given through the environment is compared.
+    monkeypatch.setenv("VIONFV_RESOURCE_VCENTER_THUMBPRINT", tls_pair[1].sha256)
+    outcome = run_preflight(local(tls_pair[0]), local(tls_pair[1]), "--protocol", "https", "--ca-bundle",
+                            str(ca_bundle), overrides={"resourceVcenterThumbprint": secret})
+    assert outcome.code == 0, outcome.out
