@@ -116,7 +116,7 @@ def _found(c: Creation, inv: Inventory) -> list[tuple[str, set[str]]]:
         return [(g.moid, {g.moid, g.key} - {""}) for g in inv.port_groups
                 if g.datacenter == c.datacenter and g.name == c.name]
     return [(v.moid, {v.uuid, v.moid} - {""}) for v in inv.vms
-            if v.datacenter == c.datacenter and v.folder == c.folder and v.name == c.name and not v.template]
+            if v.datacenter == c.datacenter and v.folder == c.folder and v.name == c.name]
 
 
 def import_command(c: Creation, stack: str, project: str, at: str) -> str:
@@ -146,6 +146,9 @@ def _result(c: Creation, endpoint: Endpoint, inv: Inventory, state: StackState, 
         return "pass", f"{what} is owned by the stack ({c.logical}, id {owned.id})", where, ""
     if owned is not None:
         why = f"the stack's {c.logical} has id {owned.id}"
+    elif (c.type, c.logical) in state.creating:
+        why = (f"an interrupted `pulumi up` was creating {c.logical} (a pending operation in the state), so this "
+               "may be the stack's own, left unrecorded")
     elif state.first_deployment:
         why = "no stack state was read, so this is taken for a first deployment"
     else:
@@ -155,6 +158,8 @@ def _result(c: Creation, endpoint: Endpoint, inv: Inventory, state: StackState, 
            f"{import_command(c, stack, project, f'/{c.datacenter}/{c.path}')}; or change {c.rename}")
     if c.type == PORT_GROUP:
         fix += f", or set {c.rename.rsplit('.', 1)[0]}.existing: true to use it as it is"
+    if (c.type, c.logical) in state.creating:
+        fix = f"run `pulumi refresh --stack {stack}` to clear the pending create, then {fix}"
     if state.first_deployment:
         fix += "; if the stack is already deployed, pass its state (--state FILE from `pulumi stack export`)"
     return "fail", detail, where, fix

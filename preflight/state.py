@@ -7,7 +7,8 @@ custom resource with its type, logical name and provider-assigned id.
 Format (pulumi/pulumi sdk/go/common/apitype/core.go): `pulumi stack export` prints an `UntypedDeployment`
 `{"version": 3, "deployment": DeploymentV3}`; `DeploymentV3.resources` is a list of `ResourceV3` with
 `urn`, `custom`, `id`, `type`, `outputs`, `provider` (the provider reference, `<provider URN>::<id>`),
-`delete` (a resource awaiting deletion) and `external` (read, not managed). A URN is
+`delete` (a resource awaiting deletion) and `external` (read, not managed); `pending_operations` lists
+`OperationV2` `{resource, type}` the engine had started (`creating` for an interrupted create). A URN is
 `urn:pulumi:<stack>::<project>::<parent types$type>::<name>`. A secret output is
 `{"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": ...}` (or
 `plaintext` with --show-secrets): never needed here, never decoded.
@@ -56,6 +57,9 @@ class StackState:
     #: Where the state came from, for the report's header.
     source: str
     resources: tuple[Managed, ...] = ()
+    #: (type, logical name) of resources an interrupted update was creating (`pending_operations` of type
+    #: `creating`): the object may exist without being recorded.
+    creating: frozenset[tuple[str, str]] = frozenset()
     first_deployment: bool = False
     #: Why a first deployment is assumed (no state read), for the report's header.
     why: str = ""
@@ -106,11 +110,16 @@ def parse(document: Any, source: str, stack: str) -> StackState:
             provider=provider.split("::")[-2] if provider.count("::") >= 2 else "",
             outputs=dict(r["outputs"]) if isinstance(r.get("outputs"), dict) else {},
         ))
+    creating = set()
+    for op in document["deployment"].get("pending_operations") or []:
+        r = op.get("resource") if isinstance(op, dict) else None
+        if op.get("type") == "creating" and isinstance(r, dict) and isinstance(r.get("urn"), str):
+            creating.add((str(r.get("type")), _name(r["urn"])))
     others = sorted(stacks - {stack})
     if others:
         raise StateError(f"{source}: holds the state of stack {', '.join(map(repr, others))}, not {stack!r}; "
                          f"export it with `pulumi stack export --stack {stack}`")
-    return StackState(source=source, resources=tuple(out))
+    return StackState(source=source, resources=tuple(out), creating=frozenset(creating))
 
 
 def from_file(path: Path, stack: str) -> StackState:

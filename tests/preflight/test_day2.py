@@ -309,3 +309,18 @@ def test_the_stacks_state_is_read_with_the_real_pulumi_cli(
     out = capsys.readouterr().out
     assert code == 1
     assert out.startswith("stack state: none (`pulumi stack export`: error: no stack named 'other' found)")
+
+
+def test_an_object_an_interrupted_update_was_creating_is_named_as_such(
+    deployed_pair: Pair, prod: config.Settings, run_preflight: Run, tmp_path: Path
+) -> None:
+    doc = json.loads(_export(prod, deployed_pair, tmp_path, leave_out=("vio-mgmt-folder",)).read_text())
+    doc["deployment"]["pending_operations"] = [{"type": "creating", "resource": {
+        "urn": f"urn:pulumi:sim::vio-nfv::vionfv:management_pod:ManagementPod${placement.FOLDER}::vio-mgmt-folder",
+        "custom": True, "type": placement.FOLDER}}]
+    outcome = run_preflight(local(deployed_pair[0]), local(deployed_pair[1]),
+                            "--state", str(write_export(tmp_path, doc)))
+    [failure] = outcome.results(status="fail")
+    assert failure["check"] == "folder"
+    assert "an interrupted `pulumi up` was creating vio-mgmt-folder" in failure["detail"]
+    assert failure["fix"].startswith("run `pulumi refresh --stack sim` to clear the pending create, then remove")
