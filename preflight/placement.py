@@ -1,8 +1,10 @@
 """Every object the program creates by name, checked at its exact placement against the stack's state.
 
-vCenter refuses a second object of one name where the program creates one (`DuplicateName`: a VM folder's
-children, a resource pool's child pools, a datacenter's networks, a VM folder's VMs), so an object already
-there fails `pulumi up`, unless it is the stack's own (before an update). What the program creates, and
+vCenter refuses a second object of one name where the program creates one: `vim.fault.DuplicateName`, "a
+name already exists in the same name space", thrown by CreateFolder, CreateResourcePool,
+CreateDVPortgroup_Task/AddDVPortgroup_Task, CreateVM_Task and ImportVApp (vSphere Web Services API 8.0U3
+reference; govmomi's simulator folder.go, resource_pool.go and dvs.go raise it the same way). So an object
+already there fails `pulumi up`, unless it is the stack's own (before an update). What the program creates, and
 under which logical name, is what `__main__.py` and the components register: `ManagementPod` (`<prefix>-mgmt`:
 `-folder`, `-pool`, `-network`, `-api-network`), `EdgeResourcePod` (`<prefix>-res`: `-folder`,
 `-tenant-pool-<cluster>`, `-edge-pool-<cluster>`) and `ManagementPlane` (`<prefix>-plane`: `-manager`).
