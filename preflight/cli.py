@@ -141,6 +141,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except stack.StackError as exc:
         print(f"preflight: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if args.ca_bundle and not Path(args.ca_bundle).is_file():
+        print(f"preflight: --ca-bundle {args.ca_bundle}: no such file", file=sys.stderr)
+        return EXIT_USAGE
     try:
         owned = state.load(args.stack, args.project_dir, args.state, use_pulumi_cli=not args.no_pulumi_cli,
                            timeout=max(0.1, deadline - time.monotonic()) / 2)
@@ -148,9 +151,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"preflight: {exc}", file=sys.stderr)
         return EXIT_USAGE
     day2 = checks.Day2(owned, args.stack, _project(args.project_dir))
-    if args.ca_bundle and not Path(args.ca_bundle).is_file():
-        print(f"preflight: --ca-bundle {args.ca_bundle}: no such file", file=sys.stderr)
-        return EXIT_USAGE
 
     settings = loaded.settings
     vio = settings.vio.version
