@@ -81,6 +81,8 @@ def naive(endpoint: inv.Endpoint, counter: inv.RoundTripCounter) -> inv.Inventor
                 config: Any = net.config
                 groups.append(inv.PortGroup(net.name, dc_name, config.distributedVirtualSwitch.name, net._moId,
                                             net.key, inv.vlan_text(config.defaultPortConfig)))
+            elif isinstance(net, vim.Network):
+                groups.append(inv.PortGroup(net.name, dc_name, None, net._moId, distributed=False))
         for vm in walk(dc.vmFolder, dc_name):
             guest = vm.guest
             ips = [guest.ipAddress] if guest.ipAddress else []

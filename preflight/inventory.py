@@ -180,6 +180,7 @@ PROPERTIES: dict[type, list[str]] = {
     vim.dvs.DistributedVirtualPortgroup: [
         "name", "parent", "key", "config.distributedVirtualSwitch", "config.defaultPortConfig",
     ],
+    vim.Network: ["name", "parent"],
     vim.ResourcePool: ["name", "parent"],
     vim.VirtualMachine: [
         "name", "parent", "resourcePool", "config.template", "config.uuid", "runtime.host", "guest.ipAddress",
@@ -318,6 +319,8 @@ def build(objects: Iterator[vmodl.query.PropertyCollector.ObjectContent], about:
             dvs = p.get("config.distributedVirtualSwitch")
             port_groups.append(PortGroup(p["name"], dc, name_of(dvs._moId) if dvs is not None else None,
                                          moid, str(p.get("key") or ""), vlan_text(p.get("config.defaultPortConfig"))))
+        elif isinstance(obj, vim.Network):
+            port_groups.append(PortGroup(p["name"], dc, None, moid, distributed=False))
         elif isinstance(obj, vim.Folder):
             names, _above = path(moid, vim.Folder)
             # Only folders under a datacenter's VM folder; the VM folder itself is the "" path.

@@ -43,6 +43,9 @@ class PortGroup:
     key: str = ""
     #: VLAN of the default port config: "1110", "trunk 0-4094", "pvlan 12", "" when not set.
     vlan: str = ""
+    #: False for any other network of the datacenter (a host's standard port group, an opaque network):
+    #: distributed port groups share their names (`DuplicateName`), nothing else applies to them.
+    distributed: bool = True
 
 
 @dataclass(frozen=True)

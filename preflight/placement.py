@@ -115,7 +115,8 @@ def _found(c: Creation, inv: Inventory) -> list[tuple[str, set[str]]]:
         return [(p.moid, {p.moid}) for p in inv.pools
                 if (p.datacenter, p.cluster, p.path) == (c.datacenter, c.cluster, c.name)]
     if c.type == PORT_GROUP:
-        return [(g.moid, {g.moid, g.key} - {""}) for g in inv.port_groups
+        # Any network of the datacenter holds the name: a standard port group as much as a distributed one.
+        return [(g.moid, {g.moid, g.key} - {""} if g.distributed else set()) for g in inv.port_groups
                 if g.datacenter == c.datacenter and g.name == c.name]
     return [(v.moid, {v.uuid, v.moid} - {""}) for v in inv.vms
             if v.datacenter == c.datacenter and v.folder == c.folder and v.name == c.name]
@@ -207,9 +208,16 @@ def existing_port_groups(settings: Settings, endpoint: Endpoint, inv: Inventory)
     for check, net in _adopted(settings):
         key = "managementNetwork" if check == "port group" else "apiAccessNetwork"
         where = f"{endpoint.address}/{dc}/network/{net.port_group}"
-        groups = [g for g in inv.port_groups if g.datacenter == dc and g.name == net.port_group]
+        named = [g for g in inv.port_groups if g.datacenter == dc and g.name == net.port_group]
+        groups = [g for g in named if g.distributed]
         on_switch = [g for g in groups if g.switch == switch]
-        if not groups:
+        if named and not groups:
+            out.append(Verdict(check, "fail", f"{net.port_group!r} in {dc!r} is a standard (host) network "
+                               f"({named[0].moid}), not a distributed port group (existing: true adopts one "
+                               f"of {switch!r})", where,
+                               f"create a distributed port group on {switch!r} (after renaming the standard one), "
+                               f"or fix {key}.portGroup"))
+        elif not groups:
             out.append(Verdict(check, "fail", f"port group {net.port_group!r} not found in {dc!r} "
                                "(existing: true adopts it)", where,
                                f"create it, fix {key}.portGroup, or set {key}.existing: false (and a vlan) to "

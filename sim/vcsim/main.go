@@ -134,6 +134,9 @@ type datacenterSpec struct {
 	// Folders are empty VM folder paths to create; ResourcePools empty pools.
 	Folders       []string   `json:"folders"`
 	ResourcePools []poolSpec `json:"resourcePools"`
+	// StandardPortGroups are host port groups on the first host's vSwitch0: networks of the datacenter's
+	// network folder, whose names distributed port groups share (DuplicateName).
+	StandardPortGroups []string `json:"standardPortGroups"`
 }
 
 type spec struct {
@@ -243,6 +246,24 @@ func (b *builder) datacenter(root *object.Folder, d datacenterSpec) error {
 		if pools[cs.Name], err = cluster.ResourcePool(b.ctx); err != nil {
 			return err
 		}
+	}
+
+	for _, name := range d.StandardPortGroups {
+		if len(allHosts) == 0 {
+			return fmt.Errorf("standard port group %s: datacenter %s has no host", name, d.Name)
+		}
+		ns, err := allHosts[0].ConfigManager().NetworkSystem(b.ctx)
+		if err != nil {
+			return err
+		}
+		if err := ns.AddPortGroup(b.ctx, types.HostPortGroupSpec{Name: name, VswitchName: "vSwitch0"}); err != nil {
+			return fmt.Errorf("standard port group %s: %w", name, err)
+		}
+		created, err := object.NewSearchIndex(b.c).FindChild(b.ctx, folders.NetworkFolder, name)
+		if err != nil || created == nil {
+			return fmt.Errorf("standard port group %s: not found after creation: %v", name, err)
+		}
+		b.record("network", d.Name+"/network/"+name, created.Reference())
 	}
 
 	var datastores []types.ManagedObjectReference

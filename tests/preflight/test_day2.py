@@ -324,3 +324,31 @@ def test_an_object_an_interrupted_update_was_creating_is_named_as_such(
     assert failure["check"] == "folder"
     assert "an interrupted `pulumi up` was creating vio-mgmt-folder" in failure["detail"]
     assert failure["fix"].startswith("run `pulumi refresh --stack sim` to clear the pending create, then remove")
+
+
+def test_a_standard_port_group_of_the_name_collides_with_the_port_group_to_create(
+    simulator_binary: Path, prod: config.Settings, run_preflight: Run, passing_pair: Pair
+) -> None:
+    # Networks of a datacenter share one name space: vcsim's AddPortGroup and AddDVPortgroup both raise
+    # DuplicateName over the network folder's children, whatever their kind.
+    spec = simulator.management_spec(prod)
+    simulator.datacenter(spec)["standardPortGroups"] = [prod.management_network.port_group]
+    with simulator.running(spec) as mgmt:
+        outcome = run_preflight(local(mgmt), local(passing_pair[1]))
+    [failure] = outcome.results(status="fail")
+    assert failure["check"] == "port group"
+    assert "port group 'vio-mgmt-pg' already exists at /mgmt-dc01/network/vio-mgmt-pg (network-" in failure["detail"]
+
+
+def test_an_adopted_name_held_by_a_standard_network_fails(
+    simulator_binary: Path, dev: config.Settings, run_preflight: Run
+) -> None:
+    spec = simulator.management_spec(dev)
+    dc = simulator.datacenter(spec)
+    dc["switches"][0]["portGroups"] = [{"name": dev.api_access_network.port_group}]
+    dc["standardPortGroups"] = [dev.management_network.port_group]
+    with simulator.running(spec) as mgmt, simulator.running(simulator.resource_spec(dev)) as res:
+        outcome = run_preflight(local(mgmt), local(res), source=DEV)
+    [failure] = outcome.results(status="fail")
+    assert failure["check"] == "port group"
+    assert "'lab-mgmt-pg' in 'lab-dc01' is a standard (host) network" in failure["detail"]
