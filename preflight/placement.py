@@ -156,6 +156,11 @@ def _result(c: Creation, endpoint: Endpoint, inv: Inventory, state: StackState, 
         why = "no stack state was read, so this is taken for a first deployment"
     else:
         why = f"the stack's state has no {c.logical}"
+    if c.type == PORT_GROUP and not ids:
+        # A standard (host) network: it holds the name, but is no distributed port group to import or adopt.
+        return ("fail", f"a standard (host) network named {c.name!r} already exists at /{c.datacenter}/{c.path} "
+                f"({moid}): distributed port groups share the datacenter's network names", where,
+                f"rename or remove that network, or change {c.rename}")
     detail = f"{what} already exists at /{c.datacenter}/{c.path} ({moid}) and is not the stack's: {why}"
     fix = (f"remove or rename /{c.datacenter}/{c.path}; or adopt it: "
            f"{import_command(c, stack, project, f'/{c.datacenter}/{c.path}')}; or change {c.rename}")

@@ -337,7 +337,9 @@ def test_a_standard_port_group_of_the_name_collides_with_the_port_group_to_creat
         outcome = run_preflight(local(mgmt), local(passing_pair[1]))
     [failure] = outcome.results(status="fail")
     assert failure["check"] == "port group"
-    assert "port group 'vio-mgmt-pg' already exists at /mgmt-dc01/network/vio-mgmt-pg (network-" in failure["detail"]
+    assert ("a standard (host) network named 'vio-mgmt-pg' already exists at /mgmt-dc01/network/vio-mgmt-pg "
+            "(network-") in failure["detail"]
+    assert failure["fix"] == "rename or remove that network, or change managementNetwork.portGroup"
 
 
 def test_an_adopted_name_held_by_a_standard_network_fails(
