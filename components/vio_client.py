@@ -287,6 +287,10 @@ class VioClient:
                 method, path, operation, f"no answer within {self.endpoint.timeout:g} s (timeout)"
             ) from None
         except urllib3.exceptions.SSLError as exc:
+            if not _verification_failed(exc):
+                # EOF or reset in the handshake: the peer dropped the connection (a Manager still booting,
+                # a proxy restarting), not a certificate problem; retried like any dropped connection.
+                raise urllib3.exceptions.ProtocolError(f"TLS connection reset ({exc})") from None
             raise self._fail(
                 method, path, operation,
                 f"TLS verification failed ({type(exc).__name__}); give the Manager's CA as ca_bundle "
@@ -349,6 +353,16 @@ class VioClient:
                     "and its first-boot configuration finished (its console), or raise vio.bootTimeoutMinutes",
                 )
             CLOCK.sleep(min(self.BOOT_INTERVAL, max(0.0, deadline - CLOCK.now())))
+
+
+def _verification_failed(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(seen) \
+                or "hostname" in str(seen).lower() and "match" in str(seen).lower():
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _connection_word(exc: BaseException) -> str:

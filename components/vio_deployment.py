@@ -244,7 +244,7 @@ class DeploymentProvider(VioProvider):
     # ---- create ----
     def create(self, props: dict[str, Any]) -> dynamic.CreateResult:
         p = plain(props)
-        problems = validate_body("cluster", p["body"])
+        problems = validate_body("cluster", p["body"], preview=False)
         if problems or has_unknown(p["body"]):  # values unknown at check time are known now
             raise VioApiError("deployment body: " + "; ".join(problems or ["holds a value that is still unknown"]))
         name = p["body"]["name"]

@@ -227,6 +227,9 @@ BASE64_FIELDS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+#: The keys that hold credentials, at any depth.
+CREDENTIAL_KEYS = frozenset(path.rsplit(".", 1)[-1] for paths in SECRET_FIELDS.values() for path in paths)
+
 _PY_TYPES: dict[str, tuple[type, ...]] = {S: (str,), B: (bool,), INT: (int,), OBJ: (dict,), A: (list, tuple)}
 
 
@@ -253,17 +256,20 @@ def _type_ok(expected: str, value: Any) -> bool:
     return isinstance(value, _PY_TYPES[expected])
 
 
-def validate_body(kind: str, body: Mapping[str, Any]) -> list[str]:
+def validate_body(kind: str, body: Mapping[str, Any], *, preview: bool = True) -> list[str]:
     """Problems of `body` against the documented structure `kind` (a FIELDS key), each naming its dotted
-    field: a required field missing, a field the page does not document, a wrong JSON type or value."""
+    field: a required field missing, a field the page does not document, a wrong JSON type or value.
+    `preview`: a credential given as None is a secret not known yet (the SDK deserializes an unknown
+    secret to None, also inside a structure whose secretness it pushed up), not a missing field; create
+    and update validate with `preview=False`."""
     if kind not in FIELDS:
         raise KeyError(f"unknown VIO data structure {kind!r}; known: {', '.join(sorted(FIELDS))}")
     problems: list[str] = []
-    _validate(kind, plain(body), "", problems)
+    _validate(kind, plain(body), "", problems, preview)
     return problems
 
 
-def _validate(struct: str, body: Any, prefix: str, problems: list[str]) -> None:
+def _validate(struct: str, body: Any, prefix: str, problems: list[str], preview: bool = True) -> None:
     where = prefix.rstrip(".") or "body"
     if is_unknown(body):
         return
@@ -278,6 +284,8 @@ def _validate(struct: str, body: Any, prefix: str, problems: list[str]) -> None:
         )
     for key, field in spec.items():
         path = f"{prefix}{key}"
+        if preview and key in CREDENTIAL_KEYS and key in body and body[key] is None:
+            continue  # an unknown secret
         if key not in body or body[key] is None:
             if field.required:
                 problems.append(f"{path}: required by the `{struct}` structure, missing")
@@ -290,11 +298,11 @@ def _validate(struct: str, body: Any, prefix: str, problems: list[str]) -> None:
         if allowed and not is_unknown(value) and value not in allowed:
             problems.append(f"{path}: {value!r} is not one of {', '.join(allowed)}")
         if field.type == OBJ and field.of and not is_unknown(value):
-            _validate(field.of, value, f"{path}.", problems)
+            _validate(field.of, value, f"{path}.", problems, preview)
         elif field.type == A and field.of and not is_unknown(value):
             for i, item in enumerate(value):
                 if field.of in FIELDS:
-                    _validate(field.of, item, f"{path}[{i}].", problems)
+                    _validate(field.of, item, f"{path}[{i}].", problems, preview)
                 elif not _type_ok(field.of, item):
                     problems.append(f"{path}[{i}]: expected {field.of}, got {type(item).__name__}")
 
