@@ -20,7 +20,7 @@ import pulumi
 import pulumi_vsphere as vsphere
 
 from components import ipplan
-from components.settings import DEFAULT_OVF_PROPERTIES, DVS_MOID_HOW, DVS_MOID_PATTERN
+from components.settings import DEFAULT_OVF_PROPERTIES, DVS_MOID_HOW, DVS_MOID_PATTERN, HA_MIN_SERVICE_REPLICAS
 from components.vio_api import NsxBackend, OpenStackDeployment, VcenterRegistration, VioEndpoint
 
 
@@ -104,29 +104,44 @@ class ComputeClusterArgs:
 @dataclass(frozen=True)
 class NsxBackendArgs:
     """The `nsx_backend` structure: ids/names from the NSX side (not policy paths). Passwords plaintext
-    secrets: the provider base64-encodes them."""
+    secrets: the provider base64-encodes them.
+
+    `overlay_tz`, `vlan_tz`, `tier0`, `dhcp_profile`, `metadata_proxy` are plain values: the fixed NSX ids
+    (or display names) the NSX objects are created under, never outputs of those resources. Pulumi
+    replaces a dependent whose replace-on-change input takes a replaced resource's output
+    (pulumi/pulumi pkg/resource/deploy/step_generator.go calculateDependentReplacements: property
+    dependencies are made unknown and the provider's Diff decides), so an output here would make a Tier-0
+    replacement (haMode) replace the registration and the deployment. The NsxBackend resource checks at
+    create and update that they exist (the Manager's NSX validation read).
+    `ready`: not sent; the registration waits for it (the NSX objects' ids resolve once they exist). Its
+    input is bookkeeping the providers never diff, so waiting on it never replaces anything.
+    """
 
     managers: str
     username: str
     password: pulumi.Input[str]
     insecure: bool
-    overlay_tz: pulumi.Input[str]
-    vlan_tz: pulumi.Input[str]
-    tier0: pulumi.Input[str]
-    dhcp_profile: pulumi.Input[str]
-    metadata_proxy: pulumi.Input[str]
+    overlay_tz: str
+    vlan_tz: str
+    tier0: str
+    dhcp_profile: str
+    metadata_proxy: str
     metadata_proxy_secret: pulumi.Input[str]
+    ready: pulumi.Input[Any] | None = None
 
 
 @dataclass(frozen=True)
 class ApiArgs:
-    """How the provider reaches the Manager's Public API (host: the Manager's planned address)."""
+    """How the provider reaches the Manager's Public API (host: the Manager's planned address).
+    `boot_timeout`: how long the first call waits for the new Manager's API (its first boot runs for
+    minutes after the VM reports an address)."""
 
     username: str = "admin"
     port: int = 443
     insecure: bool = False
     ca_bundle: str | None = None
     timeout: float = 30.0
+    boot_timeout: float = 1800.0
 
 
 @dataclass(frozen=True)
@@ -136,7 +151,10 @@ class ManagementPlaneArgs:
     `plan` is `ipplan.make_plan`'s result (Manager address, VIPs, VIO ranges, controllers). In `ha` the
     deployment is `ha_enabled` with `plan.controllers` (3-10) controllers and every service must keep at
     least `min_ready_replicas` (2) ready replicas; `compact` is one controller without HA.
-    `compute_clusters` is keyed by cluster name: removing one changes the body's list, never a name.
+    `compute_clusters` is keyed by cluster name: adding or removing one is VIO's day-2 procedure on the
+    running deployment (components/vio_day2.py), never a replacement. `controllers` (plan.controllers) is
+    fixed at create; `service_replicas` (`{"nova": 3}`) scales services in place. `rebuild_intended` lets
+    a preview replace the deployment or a registration (policy `vio-rebuild-intended`).
     """
 
     plan: ipplan.Plan
@@ -161,6 +179,8 @@ class ManagementPlaneArgs:
     poll_interval: float = 10.0
     delete_on_destroy: bool = False
     protect: bool = True
+    service_replicas: Mapping[str, int] = field(default_factory=dict)
+    rebuild_intended: bool = False
 
 
 #: Fields vCenter rewrites after deploy, or that change when the OVA/template is rebuilt: diffing them
@@ -170,7 +190,7 @@ class ManagementPlaneArgs:
 VM_IGNORE_CHANGES = ["clone", "ovf_deploy", "vapp", "ept_rvi_mode", "hv_mode", "guest_id"]
 
 #: Every service keeps this many ready replicas in `ha` (no single point of failure).
-HA_MIN_READY_REPLICAS = 2
+HA_MIN_READY_REPLICAS = HA_MIN_SERVICE_REPLICAS
 
 
 class ManagementPlane(pulumi.ComponentResource):
@@ -216,6 +236,7 @@ class ManagementPlane(pulumi.ComponentResource):
             insecure=args.api.insecure,
             ca_bundle=args.api.ca_bundle,
             timeout=args.api.timeout,
+            boot_timeout=args.api.boot_timeout,
         )
         # Dynamic resources are served by the `pulumi-python` package's default provider: no explicit
         # provider exists for them (pulumi-facts.md, "Dynamic providers"), and the vSphere provider this
@@ -239,6 +260,7 @@ class ManagementPlane(pulumi.ComponentResource):
                     "insecure": vc.insecure,
                     "is_management": role == "management",
                 },
+                rebuild_intended=args.rebuild_intended,
                 opts=api_opts(manager),
             )
             for role, vc in (("management", args.management_vcenter), ("resource", args.resource_vcenter))
@@ -262,14 +284,17 @@ class ManagementPlane(pulumi.ComponentResource):
             "metadata_proxy_shared_secret": pulumi.Output.secret(nsx.metadata_proxy_secret),
             "native_dhcp_metadata": True,
         }
-        backend = NsxBackend(f"{name}-nsx", endpoint=endpoint, body=nsx_body, opts=api_opts(manager))
+        backend = NsxBackend(f"{name}-nsx", endpoint=endpoint, body=nsx_body, waits_for=nsx.ready,
+                             rebuild_intended=args.rebuild_intended, opts=api_opts(manager))
 
         ha = plan.topology == "ha"
         self.deployment = OpenStackDeployment(
             f"{name}-deployment",
             endpoint=endpoint,
-            body=_cluster_body(args, ha, nsx_body, registrations["resource"].registration_name),
+            body=_cluster_body(args, ha, nsx_body),
             controllers=plan.controllers,
+            replicas=dict(args.service_replicas),
+            rebuild_intended=args.rebuild_intended,
             min_ready_replicas=HA_MIN_READY_REPLICAS if ha else 1,
             deploy_timeout=args.deploy_timeout,
             poll_interval=args.poll_interval,
@@ -389,12 +414,13 @@ def _network(kind: str, net: VioNetworkArgs) -> dict[str, Any]:
     }
 
 
-def _compute_cluster(name: str, cc: ComputeClusterArgs, resource_vcenter: pulumi.Input[str]) -> dict[str, Any]:
+def _compute_cluster(name: str, cc: ComputeClusterArgs, resource_vcenter: str) -> dict[str, Any]:
     """One `compute_cluster` entry; `dvs_moid` only when set (Optional: enhanced networking/SR-IOV only)."""
     entry: dict[str, Any] = {
         # Waits for `wait_for` (the cluster ready for tenants) without sending it.
         "cluster_name": name if cc.wait_for is None else pulumi.Output.all(name, cc.wait_for).apply(lambda v: v[0]),
-        # The registration's name in the Manager (VcenterRegistration.registration_name).
+        # data-structures/compute_cluster: "The hostname or ip address of the vcenter" (the registration is
+        # made under the same name; the deployment depends on it).
         "vcenter_name": resource_vcenter,
         "datastore_regex": cc.datastore_regex,
         "availability_zone_name": cc.availability_zone,
@@ -404,9 +430,7 @@ def _compute_cluster(name: str, cc: ComputeClusterArgs, resource_vcenter: pulumi
     return entry
 
 
-def _cluster_body(
-    args: ManagementPlaneArgs, ha: bool, nsx_body: Mapping[str, Any], resource_vcenter: pulumi.Input[str]
-) -> dict[str, Any]:
+def _cluster_body(args: ManagementPlaneArgs, ha: bool, nsx_body: Mapping[str, Any]) -> dict[str, Any]:
     """The `cluster` data structure (POST /api/v2/clusters), developer.broadcom.com/xapis/
     vmware-integrated-openstack-api/7.0/data-structures/cluster. Compute clusters sorted by name so the
     body does not depend on config order."""
@@ -432,7 +456,7 @@ def _cluster_body(
         "openstack_info": {
             "compute": {
                 "compute_clusters": [
-                    _compute_cluster(cluster, cc, resource_vcenter)
+                    _compute_cluster(cluster, cc, args.resource_vcenter.server)
                     for cluster, cc in sorted(args.compute_clusters.items())
                 ],
                 "default_availability_zone_name": args.default_availability_zone,

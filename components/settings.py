@@ -36,6 +36,7 @@ from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
 from components import ipplan
+from components.vio_schema import SCALABLE_SERVICES
 
 NAMESPACE = "vio-nfv"
 #: A tenant's own stack reads its keys under its project's name (examples/tenant-stack/Pulumi.yaml `name:`):
@@ -446,6 +447,10 @@ CONTROLLER_SIZES: Mapping[str, tuple[int, int, int]] = {
 }
 
 
+#: In `ha` every OpenStack service keeps at least this many ready replicas (no single point of failure).
+HA_MIN_SERVICE_REPLICAS = 2
+
+
 class Vio(_Section):
     """VIO itself: release, Manager, controllers, API access, deployment behaviour."""
 
@@ -461,6 +466,20 @@ class Vio(_Section):
     deploy_timeout_minutes: int = Field(default=120, ge=10, le=1440)
     delete_on_destroy: bool = Field(
         default=False, description="Delete the OpenStack deployment on destroy; default: leave it running."
+    )
+    # --- VIO day 2 (components/vio_deployment.py, components/vio_day2.py) ---
+    services: dict[str, Annotated[int, Field(ge=1, le=30)]] = Field(
+        default_factory=dict,
+        description="Replicas per OpenStack service ({nova: 3, ...}; the services VIO's scale operation "
+        "accepts): the day-2 scale knob, applied in place. Unset services keep VIO's own count.",
+    )
+    boot_timeout_minutes: int = Field(
+        default=30, ge=1, le=180, description="How long the first API call waits for a new Manager to boot."
+    )
+    rebuild_intended: bool = Field(
+        default=False,
+        description="Allow a preview that replaces the OpenStack deployment or a VIO registration "
+        "(policy vio-rebuild-intended); set it only for the one `up` that rebuilds, then remove it.",
     )
 
 
@@ -1086,6 +1105,17 @@ def _vio_problems(vio: Vio, topology: str) -> list[Problem]:
         except ValueError as exc:
             fix = "remove it (default 3) or set 3 to 10" if topology == "ha" else "remove it or set 1"
             out.append(Problem("vio.controllers", f"{exc}; {fix}"))
+    for service, count in vio.services.items():
+        if service not in SCALABLE_SERVICES:
+            out.append(Problem(f"vio.services.{service}", f"is not a service VIO scales; use one of "
+                               f"{', '.join(SCALABLE_SERVICES)}"))
+        elif topology == "ha" and count < HA_MIN_SERVICE_REPLICAS:
+            out.append(Problem(f"vio.services.{service}", f"{count} replica(s): an HA deployment keeps every "
+                               f"service at {HA_MIN_SERVICE_REPLICAS} ready replicas or more; set "
+                               f"{HA_MIN_SERVICE_REPLICAS} or more"))
+        elif topology == "compact" and count != 1:
+            out.append(Problem(f"vio.services.{service}", f"{count} replicas: a compact deployment has one "
+                               "controller and runs each service once; remove it or set 1"))
     manager = vio.manager
     if manager.source == "ova" and manager.ova is None:
         out.append(Problem("vio.manager.ova", "is required with source 'ova' (URL or path of the VIO OVA)"))

@@ -163,6 +163,7 @@ class NsxBackend(dynamic.Resource, module="vio", name="NsxBackend"):
         body: Mapping[str, pulumi.Input[Any]],
         nsx_name: str | None = None,
         nsx_kind: str = "nsxp",
+        waits_for: pulumi.Input[Any] | None = None,
         rebuild_intended: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -172,6 +173,8 @@ class NsxBackend(dynamic.Resource, module="vio", name="NsxBackend"):
             "nsx_name": nsx_name or name,
             "nsx_kind": nsx_kind,
             "validation": None,
+            # Not sent, never diffed: the registration waits for the NSX objects it names (their fixed ids).
+            "waits_for": waits_for,
             **_guard(rebuild_intended),
         }
         super().__init__(NsxProvider(), name, props, _secret_opts(opts))

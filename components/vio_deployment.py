@@ -43,14 +43,11 @@ from components.vio_provider import (
     value_at,
     warn,
 )
-from components.vio_schema import SECRET_FIELDS, has_unknown, plain, validate_body
+from components.vio_schema import SCALABLE_SERVICES, SECRET_FIELDS, has_unknown, plain, validate_body
 
 #: VIO 7.x HA runs 3 to 10 controllers (ipplan.CONTROLLERS, the one place that says so).
 HA_CONTROLLERS = ipplan.CONTROLLERS["ha"][:2]
 
-#: Services the scale operation accepts (.../7.0/api/v2/openstack/name/scal/put, path parameter `name`:
-#: "supported services: keystone, glance, nova, neutron, cinder, horizon, heat, barbican").
-SCALABLE_SERVICES = ("keystone", "glance", "nova", "neutron", "cinder", "horizon", "heat", "barbican")
 
 #: .../latest/data-structures/cluster_status gives `status`, node `role` and `status` as free strings (no
 #: value list). Compared case-insensitively, with the words Kubernetes-based deployments commonly use.

@@ -30,7 +30,7 @@ from components.vio_day2 import under
 from components.vio_schema import is_unknown, plain, validate_body
 
 #: Inputs the providers keep in their state but never send: changing them is an update without an API call.
-BOOKKEEPING = ("pending_replacement", "rebuild_intended")
+BOOKKEEPING = ("pending_replacement", "rebuild_intended", "waits_for")
 
 
 def progress(message: str) -> None:

@@ -195,6 +195,10 @@ FIELDS: dict[str, dict[str, Field]] = {
     "credential": {"password": _f(S, True), "username": _f(S, True)},
 }
 
+#: The services the scale operation accepts (.../7.0/api/v2/openstack/name/scal/put, path parameter `name`:
+#: "supported services: keystone, glance, nova, neutron, cinder, horizon, heat, barbican").
+SCALABLE_SERVICES = ("keystone", "glance", "nova", "neutron", "cinder", "horizon", "heat", "barbican")
+
 #: Allowed values where the pages enumerate them.
 ENUMS: dict[str, tuple[str, ...]] = {
     "neutron.neutron_backend": ("nsxv", "nsxt", "nsxp", "dvs"),  # .../data-structures/neutron

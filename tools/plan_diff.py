@@ -20,13 +20,28 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
-import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from components.vio_day2 import BODY_FIELDS, under
+from components.vio_deployment import DeploymentProvider
+from components.vio_provider import VioProvider
+from components.vio_registrations import NsxProvider, VcenterProvider
 from tools.planfile import PlanError, load_plan, urn_type
+
+VCENTER_TYPE = "pulumi-python:dynamic/vio:VcenterRegistration"
+NSX_TYPE = "pulumi-python:dynamic/vio:NsxBackend"
+DEPLOYMENT_TYPE = "pulumi-python:dynamic/vio:OpenStackDeployment"
+_VIO_PROVIDERS: Mapping[str, type[VioProvider]] = {
+    VCENTER_TYPE: VcenterProvider, NSX_TYPE: NsxProvider, DEPLOYMENT_TYPE: DeploymentProvider,
+}
+
+
+def _vio_rules(provider: type[VioProvider]) -> tuple[str, ...]:
+    """The provider's own replace rules (its diff), in the plan's input paths."""
+    return tuple(provider.replace_inputs) + tuple(f"body.{f}" for f in provider.replace_fields)
 
 #: Inputs the providers cannot update in place: changing one replaces the resource (delete + create, or
 #: create + delete). Keyed by type token; "*" means every input. One entry per type the program registers,
@@ -102,11 +117,7 @@ REPLACE_ON_CHANGE: Mapping[str, tuple[str, ...]] = {
         "subnetpoolId", "tenantId", "valueSpecs",
     ),
     "openstack:networking/subnetPool:SubnetPool": ("projectId", "region", "valueSpecs"),
-    "pulumi-python:dynamic/vio:VcenterRegistration": (
-        "api_host", "api_port", "body.hostname", "body.is_management", "body.name",
-    ),
-    "pulumi-python:dynamic/vio:NsxBackend": ("api_host", "api_port", "body.nsx_api_managers", "nsx_kind", "nsx_name"),
-    "pulumi-python:dynamic/vio:OpenStackDeployment": ("api_host", "api_port", "body"),
+    **{typ: _vio_rules(provider) for typ, provider in _VIO_PROVIDERS.items()},
 }
 
 #: Types the program registers that the provider-facts file does not list, with where their ForceNew
@@ -120,17 +131,17 @@ SOURCES_OUTSIDE_FACTS: Mapping[str, str] = {
         "vmware/terraform-provider-nsxt v3.11.0 nsxt/resource_nsxt_policy_metadata_proxy.go: only nsx_id "
         "(getNsxIDSchema, ForceNew in nsxt/policy_common.go)"
     ),
-    "pulumi-python:dynamic/vio:VcenterRegistration": (
-        "components/vio_api.py _VcenterProvider (replace_fields/replace_inputs): the name keys the path of "
-        "PUT /api/v2/vcenters/{name}; another hostname is another vCenter; the rest is a PUT"
+    VCENTER_TYPE: (
+        "components/vio_registrations.py VcenterProvider (replace_fields/replace_inputs): the name keys the "
+        "path of PUT /api/v2/vcenters/{name}; another hostname is another vCenter; the rest is a PUT"
     ),
-    "pulumi-python:dynamic/vio:NsxBackend": (
-        "components/vio_api.py _NsxProvider: registration name, kind and nsx_api_managers replace; user, "
-        "password, insecure and the embedded nsx_backend fields update (PUT /api/v2/nsxs/{name})"
+    NSX_TYPE: (
+        "components/vio_registrations.py NsxProvider: registration name, kind and nsx_api_managers replace; "
+        "user, password, insecure and the embedded nsx_backend fields update (PUT /api/v2/nsxs/{name})"
     ),
-    "pulumi-python:dynamic/vio:OpenStackDeployment": (
-        "components/vio_api.py _DeploymentProvider: every `cluster` body field replaces (no update of a "
-        "cluster body in the 7.0 API); `controllers` is the scale-service PUT; provider-only inputs update"
+    DEPLOYMENT_TYPE: (
+        "components/vio_deployment.py DeploymentProvider, components/vio_day2.py BODY_FIELDS: the `redeploy` "
+        "body fields and `controllers` replace; day-2 procedure fields, credentials and `replicas` update"
     ),
 }
 
@@ -147,6 +158,7 @@ REPLACE_NESTED: Mapping[str, tuple[str, ...]] = {
 }
 REPLACE_EXCEPT: Mapping[str, tuple[str, ...]] = {
     "vsphere:index/virtualMachine:VirtualMachine": ("clone.timeout", "clone.customize.networkInterfaces"),
+    DEPLOYMENT_TYPE: tuple(f"body.{p}" for p in DeploymentProvider.replace_except),
 }
 
 #: Updated in place, but not quietly: what the update does to a running system.
@@ -166,10 +178,50 @@ DISRUPTIVE_IN_PLACE: Mapping[str, Mapping[str, str]] = {
     "openstack:networking/network:Network": {
         "external": "toggles router:external; routers using it as gateway lose it",
     },
-    "pulumi-python:dynamic/vio:OpenStackDeployment": {
-        "controllers": "scales the controllers through VIO's scale-service operation (no new deployment)",
+    DEPLOYMENT_TYPE: {
+        "replicas": "scales only the changed services through VIO's scale operation (no new controllers)",
+        # Most specific first: a day-2 field under a broader one takes its own note.
+        **{f"body.{f.path}": (f"VIO day-2 procedure ({f.procedure}); `up` records it once the Manager reflects "
+                              "it, never a replacement" if f.how == "procedure" else f"in place: {f.procedure}")
+           for f in sorted(BODY_FIELDS, key=lambda f: -len(f.path)) if f.how != "redeploy"},
     },
 }
+
+#: Resources whose replacement rebuilds VIO: the deployment (every tenant's cloud) and its registrations.
+CRITICAL_TYPES = (DEPLOYMENT_TYPE, NSX_TYPE, VCENTER_TYPE)
+
+#: Which stack configuration (`vio-nfv:` keys) feeds each replace-forcing input of those resources, to say
+#: what caused a replacement (components/stack_args.py management_plane, components/management_plane.py).
+CONFIG_SOURCES: Mapping[str, Mapping[str, str]] = {
+    DEPLOYMENT_TYPE: {
+        "api_host": "managementNetwork.managerIp",
+        "api_port": "vio.api.port",
+        "controllers": "vio.controllers (or topology)",
+        "body.name": "namePrefix",
+        "body.ha_enabled": "topology",
+        "body.ip_access_enabled": "(fixed in components/management_plane.py)",
+        "body.endpoints.hostname": "openstack.publicHostname",
+        "body.endpoints.private_vip": "managementNetwork.privateVip",
+        "body.endpoints.public_vip": "apiAccessNetwork.publicVip",
+        "body.management_cluster": "managementVcenter.datacenter / managementVcenter.datastore / namePrefix",
+        "body.networks[0]": "managementNetwork (portGroup, cidr, gateway, vioRange)",
+        "body.networks[1]": "apiAccessNetwork (portGroup, cidr, gateway, vioRange)",
+        "body.openstack_info.identity": "openstack.username / openstack.userDomain",
+        "body.openstack_info.neutron.neutron_backend": "(fixed: nsxp)",
+        "body.openstack_info.neutron.nsx.nsx_api_managers": "nsx.host",
+    },
+    NSX_TYPE: {
+        "api_host": "managementNetwork.managerIp", "api_port": "vio.api.port", "nsx_name": "namePrefix",
+        "nsx_kind": "(fixed: nsxp)", "body.nsx_api_managers": "nsx.host",
+    },
+    VCENTER_TYPE: {
+        "api_host": "managementNetwork.managerIp", "api_port": "vio.api.port",
+        "body.hostname": "managementVcenter.server / resourceVcenter.server",
+        "body.name": "managementVcenter.server / resourceVcenter.server", "body.is_management": "(fixed)",
+    },
+}
+
+REBUILD_KEY = "vio-nfv:vio.rebuildIntended"
 
 RENAME_THRESHOLD = 0.6
 
@@ -236,10 +288,7 @@ def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
     return {prefix: value}
 
 
-def _under(path: str, rule: str) -> bool:
-    if "[]" in rule:
-        path = re.sub(r"\[\d+\]", "[]", path)
-    return rule == "*" or path == rule or path.startswith((f"{rule}.", f"{rule}["))
+_under = under  # one rule for input paths (components/vio_day2.py): `[]` in a rule matches any index
 
 
 def replace_rules(typ: str) -> tuple[str, ...]:
@@ -492,6 +541,42 @@ def output_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[
     ]
 
 
+@dataclass
+class Critical:
+    """A replacement (or removal) of the OpenStack deployment or a VIO registration: what changed and which
+    configuration keys it came from."""
+
+    resource: ResourceDiff
+    causes: list[str]
+    config_keys: list[str]
+
+
+def critical(diff: PlanDiff) -> list[Critical]:
+    out = []
+    for res in diff.resources:
+        if res.type not in CRITICAL_TYPES or res.action not in {"replace", "delete"}:
+            continue
+        causes = [c.path for c in res.changes if c.replaces and not c.ignored] or [w for w in res.warnings]
+        sources = CONFIG_SOURCES.get(res.type, {})
+        keys = sorted({f"vio-nfv:{key}" if not key.startswith("(") else key
+                       for path in causes for rule, key in sources.items() if _under(path, rule)})
+        out.append(Critical(res, causes or [res.action], keys))
+    return out
+
+
+def _critical_lines(diff: PlanDiff) -> list[str]:
+    lines = []
+    for c in critical(diff):
+        what = "REPLACES" if c.resource.action == "replace" else "DELETES"
+        lines.append(f"!!! CRITICAL: {what} {_short(c.resource.type)} {c.resource.name} (rebuilds VIO: the "
+                     f"cloud every tenant runs on) because of {', '.join(c.causes)}"
+                     + (f"; config: {', '.join(c.config_keys)}" if c.config_keys else ""))
+    if lines:
+        lines.append(f"!!! the policy vio-rebuild-intended fails this preview unless {REBUILD_KEY} is true; "
+                     "revert the change, or use the day-2 way (README, \"VIO day 2\")")
+    return lines
+
+
 # ---------------------------------------------------------------------------------------------- output
 
 
@@ -525,7 +610,8 @@ def summary(diff: PlanDiff) -> str:
 
 
 def render_text(diff: PlanDiff) -> str:
-    lines = [f"Plan diff {diff.base_stack or 'base'} -> {diff.head_stack or 'head'}: {summary(diff)}"]
+    lines = _critical_lines(diff)
+    lines.append(f"Plan diff {diff.base_stack or 'base'} -> {diff.head_stack or 'head'}: {summary(diff)}")
     for res in diff.resources:
         renamed = f" (was {res.old_name})" if res.old_name else ""
         lines.append(f"{SYMBOL[res.action]:>2} {_short(res.type)} {res.name}{renamed}  [{res.action}]")
@@ -548,7 +634,11 @@ def _cell(text: str) -> str:
 def render_markdown(diff: PlanDiff) -> str:
     title = f"### Offline plan diff `{diff.head_stack or 'head'}`" if diff.head_stack == diff.base_stack \
         else f"### Offline plan diff `{diff.base_stack}` -> `{diff.head_stack}`"
-    out = [title, "", f"**{summary(diff)}** (evaluated under mocks: no credentials, no state)", ""]
+    out = [title, ""]
+    crit = _critical_lines(diff)
+    if crit:
+        out += ["#### :rotating_light: Rebuilds VIO", ""] + [f"- {_cell(line.removeprefix('!!! '))}" for line in crit] + [""]
+    out += [f"**{summary(diff)}** (evaluated under mocks: no credentials, no state)", ""]
     if diff.empty:
         out.append("No changes.")
         return "\n".join(out) + "\n"
