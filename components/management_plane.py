@@ -20,7 +20,12 @@ import pulumi
 import pulumi_vsphere as vsphere
 
 from components import ipplan
-from components.settings import DEFAULT_OVF_PROPERTIES, DVS_MOID_HOW, DVS_MOID_PATTERN, HA_MIN_SERVICE_REPLICAS
+from components.settings import (
+    DEFAULT_OVF_PROPERTIES,
+    DVS_MOID_HOW,
+    DVS_MOID_PATTERN,
+    HA_MIN_SERVICE_REPLICAS,
+)
 from components.vio_api import NsxBackend, OpenStackDeployment, VcenterRegistration, VioEndpoint
 
 

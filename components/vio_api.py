@@ -42,7 +42,12 @@ import pulumi
 import pulumi.dynamic as dynamic
 
 from components.vio_client import FIELDS, VioApiError
-from components.vio_deployment import HA_CONTROLLERS, SCALABLE_SERVICES, DeploymentProvider, UnderReplicatedError
+from components.vio_deployment import (
+    HA_CONTROLLERS,
+    SCALABLE_SERVICES,
+    DeploymentProvider,
+    UnderReplicatedError,
+)
 from components.vio_registrations import NsxProvider, VcenterProvider
 from components.vio_schema import validate_body
 

@@ -359,7 +359,7 @@ def _verification_failed(exc: BaseException) -> bool:
     seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(seen) \
-                or "hostname" in str(seen).lower() and "match" in str(seen).lower():
+                or ("hostname" in str(seen).lower() and "match" in str(seen).lower()):
             return True
         seen = seen.__cause__ or seen.__context__
     return False

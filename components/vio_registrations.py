@@ -23,12 +23,20 @@ import pulumi.dynamic as dynamic
 
 from components import vio_client as vc
 from components.vio_client import VioApiError, VioClient
-from components.vio_provider import VioProvider, known, merge_reported, outs, progress, same
+from components.vio_provider import VioProvider, known, merge_reported, outs, progress, same, warn
 from components.vio_schema import plain
 
 #: Deletes: 200 documented for vcenters and nsxs; 202/204 accepted from Managers that answer otherwise;
 #: 404 means already gone.
 DELETE_OK = (200, 202, 204, 404)
+
+
+def roll_back(api: VioClient, collection: str, name: str) -> None:
+    """Remove a registration this create made; a failure here is reported without hiding the cause."""
+    try:
+        api.request("DELETE", f"/api/v2/{collection}/{name}", f"unregister {name} (rollback)", ok=DELETE_OK)
+    except VioApiError as exc:
+        warn(f"{name}: the rollback failed ({exc}); remove it in the Manager before the next up")
 
 
 class VcenterProvider(VioProvider):
@@ -55,7 +63,7 @@ class VcenterProvider(VioProvider):
                 self._validate(api, name)
             except VioApiError:
                 # Transactional create: nothing we registered stays behind.
-                api.request("DELETE", f"/api/v2/vcenters/{name}", f"unregister vCenter {name}", ok=DELETE_OK)
+                roll_back(api, "vcenters", name)
                 raise
         progress(f"vCenter {name} registered with the VIO Manager")
         return dynamic.CreateResult(name, outs(props, registration_name=name))
@@ -194,7 +202,7 @@ class NsxProvider(VioProvider):
                     raise self._missing_error(api, name, result["missing"])
             except VioApiError:
                 # Nothing half-applied: a registration the deployment cannot use is removed again.
-                api.request("DELETE", f"/api/v2/nsxs/{name}", f"unregister NSX {name}", ok=DELETE_OK + (500,))
+                roll_back(api, "nsxs", name)
                 raise
         progress(f"NSX {name} registered with the VIO Manager ({result['nsx_type']})")
         return dynamic.CreateResult(name, outs(props, validation=result))

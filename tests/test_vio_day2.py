@@ -28,7 +28,14 @@ from tests.vio_helpers import (
     register_vcenter,
     simulator,
 )
-from tools.plan_diff import CRITICAL_TYPES, ResourceDiff, _dependent_replacements, critical, diff_plans, render_text
+from tools.plan_diff import (
+    CRITICAL_TYPES,
+    ResourceDiff,
+    _dependent_replacements,
+    critical,
+    diff_plans,
+    render_text,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "policy"))
