@@ -27,6 +27,8 @@ from components.settings import (
     HA_MIN_SERVICE_REPLICAS,
 )
 from components.vio_api import NsxBackend, OpenStackDeployment, VcenterRegistration, VioEndpoint
+from components.vio_bodies import cluster_body
+from components.vio_deployment import READY_WORDS, is_controller, word
 
 
 @dataclass(frozen=True)
@@ -296,7 +298,7 @@ class ManagementPlane(pulumi.ComponentResource):
         self.deployment = OpenStackDeployment(
             f"{name}-deployment",
             endpoint=endpoint,
-            body=_cluster_body(args, ha, nsx_body),
+            body=cluster_body(args, ha, nsx_body),
             controllers=plan.controllers,
             replicas=dict(args.service_replicas),
             rebuild_intended=args.rebuild_intended,
@@ -314,7 +316,10 @@ class ManagementPlane(pulumi.ComponentResource):
         self.status = self.deployment.status
         self.endpoints = self.deployment.endpoints
         self.services = self.deployment.services
-        self.nodes = self.deployment.nodes.apply(lambda nodes: ipplan.by_role(plan, nodes))
+        # Roles as VIO reports them (free text): every controller synonym is filed under `controller`.
+        self.nodes = self.deployment.nodes.apply(
+            lambda nodes: ipplan.by_role(plan, [{**n, "role": "controller"} if is_controller(n) else n for n in nodes or []])
+        )
         self.public_endpoint = pulumi.Output.all(self.deployment.status, self.deployment.endpoints).apply(
             lambda se: keystone_url(se[0], se[1], name)
         )
@@ -407,85 +412,15 @@ class ManagementPlane(pulumi.ComponentResource):
         )
 
 
-def _network(kind: str, net: VioNetworkArgs) -> dict[str, Any]:
-    # Data structure `network`: type, name, ip_ranges[{begin_ip, end_ip}], netmask, gateway, dns[].
-    return {
-        "type": kind,
-        "name": net.port_group,
-        "ip_ranges": [{"begin_ip": str(net.vio_range.start), "end_ip": str(net.vio_range.end)}],
-        "netmask": str(net.cidr.netmask),
-        "gateway": str(net.gateway),
-        "dns": [str(d) for d in net.dns],
-    }
-
-
-def _compute_cluster(name: str, cc: ComputeClusterArgs, resource_vcenter: str) -> dict[str, Any]:
-    """One `compute_cluster` entry; `dvs_moid` only when set (Optional: enhanced networking/SR-IOV only)."""
-    entry: dict[str, Any] = {
-        # Waits for `wait_for` (the cluster ready for tenants) without sending it.
-        "cluster_name": name if cc.wait_for is None else pulumi.Output.all(name, cc.wait_for).apply(lambda v: v[0]),
-        # data-structures/compute_cluster: "The hostname or ip address of the vcenter" (the registration is
-        # made under the same name; the deployment depends on it).
-        "vcenter_name": resource_vcenter,
-        "datastore_regex": cc.datastore_regex,
-        "availability_zone_name": cc.availability_zone,
-    }
-    if cc.dvs_moid is not None:
-        entry["dvs_moid"] = cc.dvs_moid
-    return entry
-
-
-def _cluster_body(args: ManagementPlaneArgs, ha: bool, nsx_body: Mapping[str, Any]) -> dict[str, Any]:
-    """The `cluster` data structure (POST /api/v2/clusters), developer.broadcom.com/xapis/
-    vmware-integrated-openstack-api/7.0/data-structures/cluster. Compute clusters sorted by name so the
-    body does not depend on config order."""
-    plan, place = args.plan, args.placement
-    return {
-        "name": args.deployment_name,
-        "ha_enabled": ha,
-        "ip_access_enabled": False,
-        "endpoints": {
-            "hostname": args.public_hostname,
-            "private_vip": str(plan.private_vip),
-            "public_vip": str(plan.public_vip),
-        },
-        "management_cluster": {
-            "datacenter": place.datacenter,
-            "datastore": place.datastore,
-            "resourcepool": place.resource_pool,
-        },
-        "networks": [
-            _network("management", args.management_network),
-            _network("api", args.api_network),
-        ],
-        "openstack_info": {
-            "compute": {
-                "compute_clusters": [
-                    _compute_cluster(cluster, cc, args.resource_vcenter.server)
-                    for cluster, cc in sorted(args.compute_clusters.items())
-                ],
-                "default_availability_zone_name": args.default_availability_zone,
-                # Documented Required booleans of `compute`: no PCI passthrough, no tenant vDCs.
-                "passthrough": False,
-                "tenant_vdc": False,
-            },
-            "identity": {
-                "admin_domain_name": args.openstack_admin_domain,
-                "admin_user": args.openstack_admin_user,
-                "admin_password": pulumi.Output.secret(args.openstack_admin_password),
-            },
-            "neutron": {"neutron_backend": "nsxp", "nsx": dict(nsx_body)},
-        },
-    }
-
-
 def keystone_url(status: str | None, endpoints: Mapping[str, Any] | None, name: str = "deployment") -> str:
     """Keystone v3 on the deployment's public hostname, from the status VIO reports. Fails while the
     deployment is not `running`, so nothing built on the URL can start early."""
-    if status != "running" or not endpoints or not endpoints.get("hostname"):
+    # The status word is free text in the reference (data-structures/cluster_status): compared as the
+    # provider's readiness does (case-insensitive, with synonyms).
+    if word(status) not in READY_WORDS or not endpoints or not endpoints.get("hostname"):
         raise pulumi.RunError(
             f"{name}: the OpenStack deployment reports status {status!r}, endpoints {endpoints!r}; "
-            "OpenStack resources wait for status 'running' with a public hostname"
+            "OpenStack resources wait for status 'running' (or a synonym) with a public hostname"
         )
     return f"https://{endpoints['hostname']}:5000/v3"
 
