@@ -74,6 +74,7 @@ class ManualClock(Clock):
     def __init__(self, start: float = 0.0) -> None:
         self._now = start
         self._lock = threading.Lock()
+        self._watchers: list[Callable[[float], None]] = []
 
     def now(self) -> float:
         with self._lock:
@@ -82,6 +83,14 @@ class ManualClock(Clock):
     def sleep(self, seconds: float) -> None:
         with self._lock:
             self._now += max(0.0, seconds)
+            now, watchers = self._now, list(self._watchers)
+        for watcher in watchers:  # e.g. a simulated Manager that finishes booting at this time
+            watcher(now)
+
+    def watch(self, watcher: Callable[[float], None]) -> None:
+        """Call `watcher(now)` after every advance, in the sleeping thread (before the sleeper goes on)."""
+        with self._lock:
+            self._watchers.append(watcher)
 
 
 CLOCK: Clock = Clock()

@@ -39,6 +39,22 @@ def roll_back(api: VioClient, collection: str, name: str) -> None:
         warn(f"{name}: the rollback failed ({exc}); remove it in the Manager before the next up")
 
 
+def adopt(api: VioClient, collection: str, name: str, wire: dict[str, Any], identity: tuple[str, ...]) -> None:
+    """POST answered 409: a registration of that name exists (a create whose answer was lost, or an earlier
+    run). Adopt it when it is the same object (the `identity` fields agree), by PUTting our body (the
+    documented update: .../7.0/api/v2/{vcenters,nsxs}/name/put); otherwise fail naming what differs."""
+    _, data = api.request("GET", f"/api/v2/{collection}/{name}", f"read {name}")
+    data = data if isinstance(data, Mapping) else {}
+    differs = [f"{k} {data.get(k)!r}" for k in identity if not same(wire.get(k), data.get(k))]
+    if differs:
+        raise VioApiError(api.scrub(
+            f"VIO API {api.endpoint.base}: register {name} (POST /api/v2/{collection}): the Manager already has "
+            f"one named {name} with {', '.join(differs)}; remove it in the Manager or pick another name"
+        ), 409)
+    api.request("PUT", f"/api/v2/{collection}/{name}", f"adopt {name}", wire)
+    progress(f"{name} was already registered with the VIO Manager as the same object: adopted and updated")
+
+
 class VcenterProvider(VioProvider):
     kind = "vcenter"
     replace_fields = ("name", "hostname", "is_management")
@@ -58,7 +74,7 @@ class VcenterProvider(VioProvider):
             # .../7.0/api/v2/vcenters/post (body `vcenter`; 201, 409 when the name exists, 422 refused)
             status, _ = api.request("POST", "/api/v2/vcenters", f"register vCenter {name}", wire, ok=(200, 201, 409))
             if status == 409:
-                self._adopt(api, name, body, wire)
+                adopt(api, "vcenters", name, wire, ("hostname", "is_management"))
             try:
                 self._validate(api, name)
             except VioApiError:
@@ -68,21 +84,6 @@ class VcenterProvider(VioProvider):
         progress(f"vCenter {name} registered with the VIO Manager")
         return dynamic.CreateResult(name, outs(props, registration_name=name))
 
-    @staticmethod
-    def _adopt(api: VioClient, name: str, body: Mapping[str, Any], wire: dict[str, Any]) -> None:
-        """A registration of that name exists (a create whose answer was lost, or an earlier run): adopt it
-        when it is the same vCenter (hostname and role), by PUTting our body; otherwise fail."""
-        _, data = api.request("GET", f"/api/v2/vcenters/{name}", f"read vCenter {name}")
-        data = data if isinstance(data, Mapping) else {}
-        if not (same(body.get("hostname"), data.get("hostname"))
-                and bool(body.get("is_management")) == bool(data.get("is_management"))):
-            raise VioApiError(api.scrub(
-                f"VIO API {api.endpoint.base}: register vCenter {name} (POST /api/v2/vcenters): the Manager "
-                f"already has a vCenter named {name} for {data.get('hostname')!r} "
-                f"(is_management={data.get('is_management')}); remove it in the Manager or pick another name"
-            ), 409)
-        api.request("PUT", f"/api/v2/vcenters/{name}", f"adopt vCenter {name}", wire)
-        progress(f"vCenter {name} was already registered with the same hostname: adopted and updated")
 
     @staticmethod
     def _validate(api: VioClient, name: str) -> None:
@@ -195,7 +196,7 @@ class NsxProvider(VioProvider):
             # .../7.0/api/v2/nsxs/post (body `nsx`)
             status, _ = api.request("POST", "/api/v2/nsxs", f"register NSX {name}", registration, ok=(200, 201, 409))
             if status == 409:
-                self._adopt(api, name, registration)
+                adopt(api, "nsxs", name, registration, ("hostname", "kind"))
             try:
                 result = self.validation(api, props)
                 if result["missing"]:
@@ -207,18 +208,6 @@ class NsxProvider(VioProvider):
         progress(f"NSX {name} registered with the VIO Manager ({result['nsx_type']})")
         return dynamic.CreateResult(name, outs(props, validation=result))
 
-    @staticmethod
-    def _adopt(api: VioClient, name: str, registration: dict[str, Any]) -> None:
-        _, data = api.request("GET", f"/api/v2/nsxs/{name}", f"read NSX {name}")
-        data = data if isinstance(data, Mapping) else {}
-        if not (same(registration["hostname"], data.get("hostname")) and registration["kind"] == data.get("kind")):
-            raise VioApiError(api.scrub(
-                f"VIO API {api.endpoint.base}: register NSX {name} (POST /api/v2/nsxs): the Manager already "
-                f"has an NSX named {name} for {data.get('hostname')!r} ({data.get('kind')}); remove it in the "
-                "Manager or pick another name"
-            ), 409)
-        api.request("PUT", f"/api/v2/nsxs/{name}", f"adopt NSX {name}", registration)
-        progress(f"NSX {name} was already registered with the same manager: adopted and updated")
 
     def read(self, id_: str, props: dict[str, Any]) -> dynamic.ReadResult:
         with self.client(props, self.scrub_list(props)) as api:

@@ -13,7 +13,6 @@ import copy
 import json
 import logging
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import dill
@@ -23,7 +22,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 from components import vio_api as va
 from components import vio_client as vc
 from sim.vio import VioSimulator
-from tests.vio_helpers import (
+from tests.vio_helpers import (  # noqa: F401 (fixtures `clock`, `sim`)
     ADMIN_PW,
     DEPLOY,
     MANAGER_PW,
@@ -35,28 +34,23 @@ from tests.vio_helpers import (
     VC_PW,
     VC_PW_NEW,
     VCENTER,
+    clock_fixture,
     cluster_body,
     deployment_props,
     endpoint,
     manual_clock,
     nsx_body,
     register_vcenter,
+    sim_fixture,
     simulator,
     vcenter_body,
 )
 
 
-@pytest.fixture
-def clock() -> Iterator[vc.ManualClock]:
-    with manual_clock() as manual:
-        yield manual
-
-
-@pytest.fixture
-def sim(clock: vc.ManualClock) -> Iterator[VioSimulator]:
-    with simulator(clock) as simulated:
-        register_vcenter(simulated)
-        yield simulated
+@pytest.fixture(autouse=True)
+def _resource_vcenter(sim: VioSimulator) -> None:
+    """The resource vCenter is registered (the deployment's compute clusters name it)."""
+    register_vcenter(sim)
 
 
 # ---------------------------------------------------------------- validate_body / check

@@ -13,7 +13,6 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,35 +26,25 @@ from pulumi.runtime import rpc
 from components import vio_client as vc
 from components.vio_deployment import DeploymentProvider
 from sim.vio import Boot, Variants, VioSimulator
-from tests.vio_helpers import (
+from tests.vio_helpers import (  # noqa: F401 (fixtures `clock`, `sim`)
     DEPLOY,
     MANAGER_PW,
     NSX,
     VC_HOST,
     VCENTER,
+    clock_fixture,
     cluster_body,
     deployment_props,
     endpoint,
     manual_clock,
     nsx_body,
     register_vcenter,
+    sim_fixture,
     simulator,
     vcenter_body,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def clock() -> Iterator[vc.ManualClock]:
-    with manual_clock() as manual:
-        yield manual
-
-
-@pytest.fixture
-def sim(clock: vc.ManualClock) -> Iterator[VioSimulator]:
-    with simulator(clock) as simulated:
-        yield simulated
 
 
 class Raw:
@@ -249,6 +238,17 @@ def test_a_wait_that_times_out_after_the_post_rolls_back(sim: VioSimulator) -> N
     assert sim.live() == []
     sim.faults.never_ready = False
     assert DEPLOY.create(deployment_props(sim)).id == "vio-prod"
+
+
+def test_a_registration_whose_answer_was_lost_is_adopted_and_another_one_refused(sim: VioSimulator) -> None:
+    sim.faults.fail_after_path, sim.faults.fail_after_count = r"POST /api/v2/vcenters", 1
+    props = {**endpoint(sim), "body": vcenter_body(), "registration_name": None}
+    assert VCENTER.create(props).id == VC_HOST  # retried POST -> 409 -> same hostname -> adopted by PUT
+    assert len(sim.calls("PUT", f"/api/v2/vcenters/{VC_HOST}")) == 1
+    with pytest.raises(vc.VioApiError, match=r"already has one named vc-res.example with hostname "
+                       r"'vc-res.example'; remove it in the Manager or pick another name"):
+        VCENTER.create({**props, "body": vcenter_body(hostname="vc-other.example")})
+    assert sim.vcenters[VC_HOST]["hostname"] == VC_HOST  # the other one is left alone
 
 
 def test_registrations_roll_back_when_their_validation_fails(sim: VioSimulator) -> None:

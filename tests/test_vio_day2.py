@@ -17,15 +17,17 @@ from components import vio_client as vc
 from components.vio_day2 import BODY_FIELDS, classify
 from offline.evaluate import Evaluation, evaluate, stack_config
 from sim.vio import VioSimulator
-from tests.vio_helpers import (
+from tests.vio_helpers import (  # noqa: F401 (fixtures `clock`, `sim`)
     DEPLOY,
     NSX,
+    clock_fixture,
     compute_cluster,
     deployment_props,
     endpoint,
     manual_clock,
     nsx_body,
     register_vcenter,
+    sim_fixture,
     simulator,
 )
 from tools.plan_diff import (
@@ -44,13 +46,6 @@ import vionfv_policies as vp  # noqa: E402
 VIO_TYPES = set(CRITICAL_TYPES)
 
 
-@pytest.fixture
-def sim() -> Iterator[VioSimulator]:
-    with manual_clock() as clock, simulator(clock) as simulated:
-        register_vcenter(simulated)
-        yield simulated
-
-
 def _evaluate(**overrides: Any) -> dict[str, Any]:
     evaluation = evaluate("prod", overrides={f"vio-nfv:{k}": v for k, v in overrides.items()})
     assert evaluation.error is None, evaluation.error
@@ -64,6 +59,12 @@ def _config(key: str) -> Any:
 @pytest.fixture(scope="module")
 def base_plan(prod: Evaluation) -> dict[str, Any]:
     return prod.plan()
+
+
+@pytest.fixture(autouse=True)
+def _resource_vcenter(sim: VioSimulator) -> None:
+    """The resource vCenter is registered (the deployment's compute clusters name it)."""
+    register_vcenter(sim)
 
 
 # ------------------------------------------------------------------ Tier-0 and the other NSX objects

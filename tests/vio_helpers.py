@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
+
 from components import vio_client as vc
 from components.vio_deployment import DeploymentProvider
 from components.vio_registrations import NsxProvider, VcenterProvider
@@ -122,3 +124,17 @@ def register_vcenter(sim: VioSimulator) -> None:
     """The resource vCenter as the registration makes it (the deployment's `vcenter_name` must name it)."""
     body = vcenter_body()
     sim.vcenters[VC_HOST] = {**body, "password": base64.b64encode(VC_PW.encode()).decode()}
+
+
+@pytest.fixture(name="clock")
+def clock_fixture() -> Iterator[vc.ManualClock]:
+    """The simulated clock, installed for the providers and shared with the simulator."""
+    with manual_clock() as clock:
+        yield clock
+
+
+@pytest.fixture(name="sim")
+def sim_fixture(clock: vc.ManualClock) -> Iterator[VioSimulator]:
+    """A VIO Manager simulator answering as the reference states (no registrations yet)."""
+    with simulator(clock) as simulated:
+        yield simulated

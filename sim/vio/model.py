@@ -199,7 +199,7 @@ def public_registration(obj: dict[str, Any], v: Variants) -> dict[str, Any]:
     out = copy_json(obj)
     _present(out, "password", v)
     if v.normalise:
-        out["hostname"] = str(out.get("hostname", "")).lower()
+        out["hostname"] = str(out.get("hostname", "")).upper()  # host names are case-insensitive
         out.setdefault("id", f"{out.get('name')}-0001")
     return out
 
@@ -215,6 +215,11 @@ def public_cluster(body: dict[str, Any], v: Variants) -> dict[str, Any]:
         if isinstance(node, dict):
             _present(node, path[-1], v)
     if v.normalise:
+        endpoints = out.get("endpoints") or {}
+        if isinstance(endpoints.get("hostname"), str):
+            endpoints["hostname"] = endpoints["hostname"].upper()
+        for cc in out.get("openstack_info", {}).get("compute", {}).get("compute_clusters") or []:
+            cc["vcenter_name"] = str(cc.get("vcenter_name", "")).upper()
         compute = out.get("openstack_info", {}).get("compute", {})
         compute.setdefault("attributes", {"cpu_allocation_ratio": 16.0})
         out.get("openstack_info", {}).get("identity", {}).setdefault("token_expiration_time", 7200)

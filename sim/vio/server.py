@@ -60,6 +60,8 @@ class VioSimulator(State):
         self._server: _Server | None = None
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
+        self._activation = threading.Lock()
+        self._listening = False
 
     # ---- lifecycle ----
     @property
@@ -85,9 +87,13 @@ class VioSimulator(State):
         server.socket = ctx.wrap_socket(server.socket, server_side=True)
         self._server = server
         if self.boot.mode == "refuse" and not self.boot.up(self.clock.now()):
-            # Bound but not listening: the kernel refuses connections until the Manager has booted.
+            # Bound but not listening: the kernel refuses connections until the Manager has booted. The
+            # clock tells when simulated time passes (in the client's own sleep, so it cannot outrun the
+            # boot); a thread also watches `powered_on`, which may change without the clock.
+            self.clock.watch(lambda _now: self._activate_if_up())
             self._spawn(self._activate_when_up, "vio-sim-boot")
         else:
+            self._listening = True
             self._activate()
         return self
 
@@ -102,11 +108,15 @@ class VioSimulator(State):
         server = self._server
         self._spawn(lambda: server.serve_forever(poll_interval=0.02), "vio-sim")
 
-    def _activate_when_up(self) -> None:
-        while not self._stopping.is_set():
-            if self.boot.up(self.clock.now()):
+    def _activate_if_up(self) -> None:
+        with self._activation:
+            if self._server is not None and not self._listening and self.boot.up(self.clock.now()):
+                self._listening = True
                 self._activate()
-                return
+
+    def _activate_when_up(self) -> None:
+        while not self._stopping.is_set() and not self._listening:
+            self._activate_if_up()
             time.sleep(0.005)
 
     def stop(self) -> None:
