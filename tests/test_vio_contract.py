@@ -381,3 +381,41 @@ def test_state_written_before_the_split_still_finds_its_provider_classes() -> No
 
     for old in ("_VcenterProvider", "_NsxProvider", "_DeploymentProvider"):
         assert getattr(vio_api, old).__module__ in ("components.vio_registrations", "components.vio_deployment")
+
+
+def test_in_a_simulated_datacenter_the_api_answers_once_the_manager_vm_is_powered_on(
+    clock: vc.ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Boot tied to the Manager VM in govmomi's vCenter simulator (sim/vcsim): the API refuses connections
+    while the VM is powered off; an operator (here: the clock at 10 simulated minutes) powers it on."""
+    from pyVim.connect import Disconnect, SmartConnect
+
+    from sim import simulator as vcsim
+
+    spec = {"version": "8.0.2", "datacenters": [{
+        "name": "mgmt-dc",
+        "clusters": [{"name": "mgmt", "hosts": 1, "cpuCores": 8, "cpuMhz": 2000, "memoryGB": 64,
+                      "cpuUsageMhz": 0, "memoryUsageGB": 0}],
+        "datastores": [{"name": "mgmt-ds", "capacityGB": 100, "freeGB": 50}],
+        "vms": [{"name": "vio-manager", "cluster": "mgmt"}],
+    }]}
+    caplog.set_level(logging.INFO, logger="vionfv.vio_api")
+    with vcsim.running(spec) as vcenter:
+        si = SmartConnect(host="127.0.0.1", port=vcenter.port, user=vcsim.USER, pwd=vcsim.PASSWORD, protocol="http")
+        try:
+            vm = si.content.searchIndex.FindByInventoryPath("mgmt-dc/vm/vio-manager")
+            assert vm.runtime.powerState == "poweredOff"
+
+            def operator(now: float) -> None:
+                if now >= 600 and vm.runtime.powerState == "poweredOff":
+                    vm.PowerOnVM_Task()
+
+            clock.watch(operator)
+            boot = Boot(seconds=0, mode="refuse", powered_on=lambda: vm.runtime.powerState == "poweredOn")
+            with simulator(clock, boot=boot) as sim:
+                props = {**endpoint(sim, boot_timeout=1800.0), "body": vcenter_body(), "registration_name": None}
+                assert VCENTER.create(props).id == VC_HOST
+                assert 600 <= clock.now() < 700
+        finally:
+            Disconnect(si)
+    assert any("connection refused" in r.getMessage() for r in caplog.records)
