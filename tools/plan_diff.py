@@ -9,7 +9,10 @@ changes that destroy something:
 - an input that the provider cannot update in place (`REPLACE_ON_CHANGE`): the resource is replaced;
 - a renamed logical name without an alias (a removed and an added resource of the same type under the same
   parent type with near-equal inputs): Pulumi destroys the old one and creates a new one;
-- a change of provider, and the removal of a protected resource (the update would stop there).
+- a change of provider, and the removal of a protected resource (the update would stop there);
+- first of all, a replacement or removal of the OpenStack deployment or a VIO registration (it rebuilds the
+  cloud every tenant runs on), with the configuration keys that caused it (`CONFIG_SOURCES`) and the
+  policy that stops it (`vio-rebuild-intended`, unless `vio.rebuildIntended`).
 Changes under a resource's `ignoreChanges` are listed as ignored, since Pulumi will not apply them.
 
 Exit code 0 whether or not anything changed (it is a report); 2 when an input file is not a plan.
