@@ -247,6 +247,8 @@ class DeploymentProvider(VioProvider):
         name = p["body"]["name"]
         wire = vc.wire_body("cluster", p["body"])
         with self.client(props, self.scrub_list(props), first_contact=True) as api:
+            # Logged in (and the Manager's boot waited for) before anything can need a rollback.
+            api.login(f"create deployment {name}")
             ours = False
             try:
                 ours = True  # from here a POST may have been applied, even if its answer is lost

@@ -335,6 +335,14 @@ def test_a_manager_that_never_boots_fails_after_the_boot_timeout(clock: vc.Manua
         assert 600 <= clock.now() < 700
 
 
+def test_a_deployment_create_against_a_manager_that_never_boots_waits_once(clock: vc.ManualClock) -> None:
+    with simulator(clock, boot=Boot(seconds=1e9, mode="503")) as sim:
+        with pytest.raises(vc.VioApiError, match=r"login for create deployment vio-prod .*boot timeout of 900 s"):
+            DEPLOY.create(deployment_props(sim, boot_timeout=900.0))
+        assert 900 <= clock.now() < 1000  # no second wait for a rollback: nothing was posted
+        assert sim.calls("POST", "/api/v2/clusters") == []
+
+
 def test_the_boot_follows_the_manager_vms_power_state(clock: vc.ManualClock) -> None:
     powered = {"on": False}
 
