@@ -166,6 +166,14 @@ def test_controllers_are_a_critical_replacement_and_service_replicas_an_update(b
     assert all("only the changed services" in c.note for c in res.changes)
 
 
+def test_the_rebuild_key_is_validated_and_reaches_every_guarded_resource(prod: Evaluation) -> None:
+    bad = evaluate("prod", overrides={"vio-nfv:vio": {**_config("vio"), "rebuildIntended": "yes"}})
+    assert "vio-nfv:vio.rebuildIntended" in str(bad.error)
+    assert {r.inputs["rebuild_intended"] for r in prod.resources if r.type in VIO_TYPES} == {False}
+    intended = _evaluate(vio={**_config("vio"), "rebuildIntended": True})
+    assert {r["inputs"]["rebuild_intended"] for r in intended["resources"] if r["type"] in VIO_TYPES} == {True}
+
+
 def test_vio_services_are_validated_against_the_documented_list() -> None:
     evaluation = evaluate("prod", overrides={"vio-nfv:vio": {**_config("vio"), "services": {"octavia": 3, "nova": 1}}})
     text = str(evaluation.error)
