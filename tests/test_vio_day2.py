@@ -30,14 +30,8 @@ from tests.vio_helpers import (  # noqa: F401 (fixtures `clock`, `sim`)
     sim_fixture,
     simulator,
 )
-from tools.plan_diff import (
-    CRITICAL_TYPES,
-    ResourceDiff,
-    _dependent_replacements,
-    critical,
-    diff_plans,
-    render_text,
-)
+from tools.plan_critical import CRITICAL_TYPES, critical
+from tools.plan_diff import ResourceDiff, _dependent_replacements, diff_plans, render_text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "policy"))

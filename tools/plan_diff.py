@@ -32,11 +32,14 @@ from components.vio_day2 import BODY_FIELDS, under
 from components.vio_deployment import DeploymentProvider
 from components.vio_provider import VioProvider
 from components.vio_registrations import NsxProvider, VcenterProvider
+from tools.plan_critical import (
+    DEPLOYMENT_TYPE,
+    NSX_TYPE,
+    VCENTER_TYPE,
+    critical_lines,
+)
 from tools.planfile import PlanError, load_plan, urn_type
 
-VCENTER_TYPE = "pulumi-python:dynamic/vio:VcenterRegistration"
-NSX_TYPE = "pulumi-python:dynamic/vio:NsxBackend"
-DEPLOYMENT_TYPE = "pulumi-python:dynamic/vio:OpenStackDeployment"
 _VIO_PROVIDERS: Mapping[str, type[VioProvider]] = {
     VCENTER_TYPE: VcenterProvider, NSX_TYPE: NsxProvider, DEPLOYMENT_TYPE: DeploymentProvider,
 }
@@ -189,42 +192,6 @@ DISRUPTIVE_IN_PLACE: Mapping[str, Mapping[str, str]] = {
            for f in sorted(BODY_FIELDS, key=lambda f: -len(f.path)) if f.how != "redeploy"},
     },
 }
-
-#: Resources whose replacement rebuilds VIO: the deployment (every tenant's cloud) and its registrations.
-CRITICAL_TYPES = (DEPLOYMENT_TYPE, NSX_TYPE, VCENTER_TYPE)
-
-#: Which stack configuration (`vio-nfv:` keys) feeds each replace-forcing input of those resources, to say
-#: what caused a replacement (components/stack_args.py management_plane, components/management_plane.py).
-CONFIG_SOURCES: Mapping[str, Mapping[str, str]] = {
-    DEPLOYMENT_TYPE: {
-        "api_host": "managementNetwork.managerIp",
-        "api_port": "vio.api.port",
-        "controllers": "vio.controllers (or topology)",
-        "body.name": "namePrefix",
-        "body.ha_enabled": "topology",
-        "body.ip_access_enabled": "(fixed in components/management_plane.py)",
-        "body.endpoints.hostname": "openstack.publicHostname",
-        "body.endpoints.private_vip": "managementNetwork.privateVip",
-        "body.endpoints.public_vip": "apiAccessNetwork.publicVip",
-        "body.management_cluster": "managementVcenter.datacenter / managementVcenter.datastore / namePrefix",
-        "body.networks[0]": "managementNetwork (portGroup, cidr, gateway, vioRange)",
-        "body.networks[1]": "apiAccessNetwork (portGroup, cidr, gateway, vioRange)",
-        "body.openstack_info.identity": "openstack.username / openstack.userDomain",
-        "body.openstack_info.neutron.neutron_backend": "(fixed: nsxp)",
-        "body.openstack_info.neutron.nsx.nsx_api_managers": "nsx.host",
-    },
-    NSX_TYPE: {
-        "api_host": "managementNetwork.managerIp", "api_port": "vio.api.port", "nsx_name": "namePrefix",
-        "nsx_kind": "(fixed: nsxp)", "body.nsx_api_managers": "nsx.host",
-    },
-    VCENTER_TYPE: {
-        "api_host": "managementNetwork.managerIp", "api_port": "vio.api.port",
-        "body.hostname": "managementVcenter.server / resourceVcenter.server",
-        "body.name": "managementVcenter.server / resourceVcenter.server", "body.is_management": "(fixed)",
-    },
-}
-
-REBUILD_KEY = "vio-nfv:vio.rebuildIntended"
 
 RENAME_THRESHOLD = 0.6
 
@@ -544,42 +511,6 @@ def output_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[
     ]
 
 
-@dataclass
-class Critical:
-    """A replacement (or removal) of the OpenStack deployment or a VIO registration: what changed and which
-    configuration keys it came from."""
-
-    resource: ResourceDiff
-    causes: list[str]
-    config_keys: list[str]
-
-
-def critical(diff: PlanDiff) -> list[Critical]:
-    out = []
-    for res in diff.resources:
-        if res.type not in CRITICAL_TYPES or res.action not in {"replace", "delete"}:
-            continue
-        causes = [c.path for c in res.changes if c.replaces and not c.ignored] or [w for w in res.warnings]
-        sources = CONFIG_SOURCES.get(res.type, {})
-        keys = sorted({f"vio-nfv:{key}" if not key.startswith("(") else key
-                       for path in causes for rule, key in sources.items() if _under(path, rule)})
-        out.append(Critical(res, causes or [res.action], keys))
-    return out
-
-
-def _critical_lines(diff: PlanDiff) -> list[str]:
-    lines = []
-    for c in critical(diff):
-        what = "REPLACES" if c.resource.action == "replace" else "DELETES"
-        lines.append(f"!!! CRITICAL: {what} {_short(c.resource.type)} {c.resource.name} (rebuilds VIO: the "
-                     f"cloud every tenant runs on) because of {', '.join(c.causes)}"
-                     + (f"; config: {', '.join(c.config_keys)}" if c.config_keys else ""))
-    if lines:
-        lines.append(f"!!! the policy vio-rebuild-intended fails this preview unless {REBUILD_KEY} is true; "
-                     "revert the change, or use the day-2 way (README, \"VIO day 2\")")
-    return lines
-
-
 # ---------------------------------------------------------------------------------------------- output
 
 
@@ -613,7 +544,7 @@ def summary(diff: PlanDiff) -> str:
 
 
 def render_text(diff: PlanDiff) -> str:
-    lines = _critical_lines(diff)
+    lines = critical_lines(diff)
     lines.append(f"Plan diff {diff.base_stack or 'base'} -> {diff.head_stack or 'head'}: {summary(diff)}")
     for res in diff.resources:
         renamed = f" (was {res.old_name})" if res.old_name else ""
@@ -638,7 +569,7 @@ def render_markdown(diff: PlanDiff) -> str:
     title = f"### Offline plan diff `{diff.head_stack or 'head'}`" if diff.head_stack == diff.base_stack \
         else f"### Offline plan diff `{diff.base_stack}` -> `{diff.head_stack}`"
     out = [title, ""]
-    crit = _critical_lines(diff)
+    crit = critical_lines(diff)
     if crit:
         out += ["#### :rotating_light: Rebuilds VIO", ""] + [f"- {_cell(line.removeprefix('!!! '))}" for line in crit] + [""]
     out += [f"**{summary(diff)}** (evaluated under mocks: no credentials, no state)", ""]
