@@ -92,6 +92,7 @@ from components.config.vcenters import ManagementVcenter, ResourceVcenter, Vcent
 from components.config.vio import (
     CONTROLLER_SIZES,
     DEFAULT_OVF_PROPERTIES,
+    HA_MIN_SERVICE_REPLICAS,
     ApiAccessNetwork,
     ManagementNetwork,
     OvfProperties,
@@ -114,6 +115,7 @@ __all__ = [
     "EXCERPT_CHARS",
     "FLAVOR_EXTRA_SPECS",
     "FQDN_MAX",
+    "HA_MIN_SERVICE_REPLICAS",
     "HOST_ADDRESSES",
     "KNOWN_KEYS",
     "NAMESPACE",

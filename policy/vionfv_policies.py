@@ -19,6 +19,11 @@ How each policy sees the program (and what it relies on):
   place that touches an internal (the analyzer's deserializer), for the pulumi-policy version in
   `POLICY_SDK_VERSION` only; on any other version it changes nothing and `__main__.py` runs the
   credentials policy as advisory (tests/test_policy.py fails naming the installed version).
+- Replacements: the policy pack sees the inputs the provider's `check` returned (pulumi/pulumi
+  pkg/resource/deploy/step_generator.go: `new.Inputs = inputs` after Check, then the analyzers get
+  `Properties: inputs`). The VIO providers' check records there, in `pending_replacement`, what would
+  replace the object (components/vio_provider.py); `vio-rebuild-intended` fails on it unless the stack
+  set `rebuild_intended` (config `vio.rebuildIntended`).
 - Values unknown during preview: the analyzer's proxy raises when one is read; the walk over inputs
   skips such a value (it is not plaintext, just not known yet) instead of stopping at the first one.
 """
@@ -43,6 +48,11 @@ from pulumi_policy import (
 VM_TYPE = "vsphere:index/virtualMachine:VirtualMachine"
 DYNAMIC_PREFIX = "pulumi-python:dynamic"
 DEPLOYMENT_TYPE = "pulumi-python:dynamic/vio:OpenStackDeployment"
+#: Resources whose replacement rebuilds VIO (the deployment, and the registrations it runs on).
+REBUILD_GUARDED = (
+    DEPLOYMENT_TYPE, "pulumi-python:dynamic/vio:NsxBackend", "pulumi-python:dynamic/vio:VcenterRegistration",
+)
+REBUILD_KEY = "vio-nfv:vio.rebuildIntended"
 SECGROUP_RULE_TYPE = "openstack:networking/secGroupRule:SecGroupRule"
 SECGROUP_TYPE = "openstack:networking/secGroup:SecGroup"
 FW_RULE_TYPE = "openstack:firewall/ruleV2:RuleV2"
@@ -220,6 +230,24 @@ def explicit_providers(args: ResourceValidationArgs, report_violation: ReportVio
             "(components/providers.py) in opts",
             None,
         )
+
+
+def vio_rebuild_intended(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """A preview that would replace the OpenStack deployment or a VIO registration fails unless the stack
+    says the rebuild is intended: a replacement deletes the cloud every tenant runs on."""
+    if args.resource_type not in REBUILD_GUARDED:
+        return
+    pending = _read(args.props, "pending_replacement")
+    if pending is _UNKNOWN or not pending:
+        return
+    if _read(args.props, "rebuild_intended") is True:
+        return
+    report_violation(
+        f"'{args.name}' would be replaced (rebuilding VIO): {'; '.join(str(p) for p in pending)}. Revert the "
+        f"change or make it the day-2 way (docs/design.md, \"VIO day 2\"); to rebuild on purpose set {REBUILD_KEY}: "
+        "true for that one `up`",
+        None,
+    )
 
 
 _UNKNOWN = object()
@@ -407,6 +435,12 @@ def policies(credentials_enforcement: EnforcementLevel | None = None) -> list[An
             name="no-tenant-cloud-admin",
             description="No admin grant on a project unless marked cloud-wide on purpose.",
             validate=no_tenant_cloud_admin,
+        ),
+        ResourceValidationPolicy(
+            name="vio-rebuild-intended",
+            description="No preview replaces the OpenStack deployment or a VIO registration unless "
+            "vio.rebuildIntended is set.",
+            validate=vio_rebuild_intended,
         ),
         ResourceValidationPolicy(
             name="credentials-are-secrets",

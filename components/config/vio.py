@@ -124,6 +124,10 @@ CONTROLLER_SIZES: Mapping[str, tuple[int, int, int]] = {
 }
 
 
+#: In `ha` every OpenStack service keeps at least this many ready replicas (no single point of failure).
+HA_MIN_SERVICE_REPLICAS = 2
+
+
 class Vio(Section):
     """VIO itself: release, Manager, controllers, API access, deployment behaviour."""
 
@@ -139,4 +143,18 @@ class Vio(Section):
     deploy_timeout_minutes: int = Field(default=120, ge=10, le=1440)
     delete_on_destroy: bool = Field(
         default=False, description="Delete the OpenStack deployment on destroy; default: leave it running."
+    )
+    # --- VIO day 2 (components/vio_deployment.py, components/vio_day2.py) ---
+    services: dict[str, Annotated[int, Field(ge=1, le=30)]] = Field(
+        default_factory=dict,
+        description="Replicas per OpenStack service ({nova: 3, ...}; the services VIO's scale operation "
+        "accepts): the day-2 scale knob, applied in place. Unset services keep VIO's own count.",
+    )
+    boot_timeout_minutes: int = Field(
+        default=30, ge=1, le=180, description="How long the first API call waits for a new Manager to boot."
+    )
+    rebuild_intended: bool = Field(
+        default=False,
+        description="Allow a preview that replaces the OpenStack deployment or a VIO registration "
+        "(policy vio-rebuild-intended); set it only for the one `up` that rebuilds, then remove it.",
     )

@@ -5,11 +5,13 @@ from __future__ import annotations
 from components import ipplan
 from components.config.problems import Problem, duplicates
 from components.config.vcenters import ResourceVcenter
-from components.config.vio import Vio
+from components.config.vio import HA_MIN_SERVICE_REPLICAS, Vio
+from components.vio_schema import SCALABLE_SERVICES
 
 #: What this module checks, by config key (docs/configuration.md lists it under each key).
 CHECKS: dict[str, str] = {
     "vio.controllers": "ha: 3 to 10; compact: exactly 1",
+    "vio.services": "services VIO's scale operation accepts; ha: 2 replicas or more; compact: 1",
     "vio.manager.ova": "required with source ova, refused with source template",
     "vio.manager.template": "required with source template, refused with source ova",
     "resourceVcenter.computeClusters": "no cluster listed twice",
@@ -25,6 +27,17 @@ def vio_problems(vio: Vio, topology: str) -> list[Problem]:
         except ValueError as exc:
             fix = "remove it (default 3) or set 3 to 10" if topology == "ha" else "remove it or set 1"
             out.append(Problem("vio.controllers", f"{exc}; {fix}"))
+    for service, count in vio.services.items():
+        if service not in SCALABLE_SERVICES:
+            out.append(Problem(f"vio.services.{service}", f"is not a service VIO scales; use one of "
+                               f"{', '.join(SCALABLE_SERVICES)}"))
+        elif topology == "ha" and count < HA_MIN_SERVICE_REPLICAS:
+            out.append(Problem(f"vio.services.{service}", f"{count} replica(s): an HA deployment keeps every "
+                               f"service at {HA_MIN_SERVICE_REPLICAS} ready replicas or more; set "
+                               f"{HA_MIN_SERVICE_REPLICAS} or more"))
+        elif topology == "compact" and count != 1:
+            out.append(Problem(f"vio.services.{service}", f"{count} replicas: a compact deployment has one "
+                               "controller and runs each service once; remove it or set 1"))
     manager = vio.manager
     if manager.source == "ova" and manager.ova is None:
         out.append(Problem("vio.manager.ova", "is required with source 'ova' (URL or path of the VIO OVA)"))
