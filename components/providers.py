@@ -47,7 +47,9 @@ def build(settings: Settings, credentials: Credentials) -> Providers:
         resource_vsphere=_vsphere("resource-vcenter", res, credentials.resource_vcenter_password),
         nsx=nsxt.Provider(
             "nsx-manager",
-            host=nsx_cfg.host,
+            # The provider's `host` takes host[:port] (provider.go configurePolicyConnectorData prefixes
+            # "https://" to it as given).
+            host=nsx_cfg.host if nsx_cfg.port == 443 else f"{nsx_cfg.host}:{nsx_cfg.port}",
             username=nsx_cfg.username,
             password=credentials.nsx_password,
             allow_unverified_ssl=nsx_cfg.allow_unverified_ssl,
