@@ -34,6 +34,7 @@ from components.openstack_platform import (
     ProjectArgs,
     RoleAssignmentArgs,
 )
+from components.nsx_names import metadata_proxy_name, tier0_nsx_id
 from components.settings import Credentials, Settings
 from components.tenant_args import tenant_network
 
@@ -106,7 +107,7 @@ def edge_resource_pod(settings: Settings, credentials: Credentials) -> EdgeResou
             bgp_password=credentials.bgp_neighbor_password,
             dhcp_lease_time=settings.nsx.dhcp.lease_time,
             metadata_proxy=MetadataProxyArgs(
-                name=settings.nsx.metadata_proxy.name or f"{prefix}-md-proxy",
+                name=metadata_proxy_name(settings),
                 server_address=settings.metadata_proxy_server(),
                 secret=credentials.nsx_metadata_proxy_secret,
             ),
@@ -203,11 +204,6 @@ def management_plane(
         deploy_timeout=vio.deploy_timeout_minutes * 60.0,
         delete_on_destroy=vio.delete_on_destroy,
     )
-
-
-def tier0_nsx_id(settings: Settings) -> str:
-    """The Tier-0's fixed NSX id (also its display name): what VIO and the external network are told."""
-    return settings.nsx.tier0.name or f"{settings.name_prefix}-t0"
 
 
 def openstack_platform(settings: Settings) -> OpenStackPlatformArgs:

@@ -173,9 +173,8 @@ class Tree:
         return [public(o) for p, o in sorted(self.objects.items())
                 if p.startswith(prefix) and "/" not in p[len(prefix):]]
 
-    def all(self) -> Iterator[dict[str, Any]]:
-        for obj in self.objects.values():
-            yield obj
+    def all(self) -> list[dict[str, Any]]:
+        return list(self.objects.values())
 
     # ---- writing ----
     def _check_parent(self, address: Address) -> None:
