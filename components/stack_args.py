@@ -27,6 +27,7 @@ from components.nsx_edge import (
     NsxEdgeArgs,
     UplinkArgs,
 )
+from components.nsx_names import metadata_proxy_name, tier0_nsx_id
 from components.openstack_platform import (
     ExternalNetworkArgs,
     FlavorArgs,
@@ -34,7 +35,6 @@ from components.openstack_platform import (
     ProjectArgs,
     RoleAssignmentArgs,
 )
-from components.nsx_names import metadata_proxy_name, tier0_nsx_id
 from components.settings import Credentials, Settings
 from components.tenant_args import tenant_network
 
