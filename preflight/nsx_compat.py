@@ -15,8 +15,9 @@ confirmed, and update it from the matrix.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+from preflight import compat
 
 #: (major, minor, patch) of an NSX release; node_version "4.1.2.0.0.22589037" is (4, 1, 2).
 NsxVersion = tuple[int, int, int]
@@ -53,11 +54,9 @@ VIO: dict[str, Span] = {
 
 
 def parse(node_version: str) -> NsxVersion | None:
-    """`GET /api/v1/node/version`'s node_version ("4.1.2.0.0.22589037") -> (4, 1, 2); None if not numeric."""
-    found = re.match(r"\s*(\d+)\.(\d+)(?:\.(\d+))?", node_version)
-    if not found:
-        return None
-    return int(found[1]), int(found[2]), int(found[3] or 0)
+    """`GET /api/v1/node/version`'s node_version ("4.1.2.0.0.22589037") -> (4, 1, 2); None if not numeric.
+    The same leading major.minor[.patch] read as vCenter's about.version."""
+    return compat.vcenter_version(node_version)
 
 
 def label(version: NsxVersion) -> str:

@@ -1,8 +1,8 @@
 """An NSX-T Manager simulator for terraform-provider-nsxt v3.11.0 (no public one exists; see
 /work/shared/reference/toolchain-facts.md "Simulators").
 
-TLS with a `trustme` test CA on 127.0.0.1 and a random port, in-process (`with NsxSimulator() as sim:`),
-like sim/vio. Serves:
+TLS with a `trustme` test CA on 127.0.0.1 and a random port (sim/tls_server.py), in-process
+(`with NsxSimulator() as sim:`), like sim/vio. Serves:
 
 - `POST /api/session/create` (form `j_username`/`j_password`) -> 200 with a `JSESSIONID` cookie and an
   `X-XSRF-TOKEN` header: vmware/go-vmware-nsxt api_client.go GetDefaultHeaders, which the provider calls
@@ -31,15 +31,14 @@ import ssl
 import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
-
-import trustme
 
 from sim.nsx import hierarchy, search
 from sim.nsx.manager import ComputeManagers, version_body
 from sim.nsx.tree import ApiError, Tree, parse
+from sim.tls_server import LoopbackTlsServer
 
 POLICY = "/policy/api/v1"
 DEFAULT_VERSION = "4.1.2.0.0.22589037"
@@ -76,19 +75,16 @@ class NsxSimulator:
         self.sessions: dict[str, str] = {}  # JSESSIONID -> XSRF token
         self.requests: list[tuple[str, str, Any]] = []  # (method, path with query, JSON body)
         self.lock = threading.RLock()
-        self._ca = trustme.CA()
-        self._cert = self._ca.issue_cert("127.0.0.1", "localhost")
-        self._server: ThreadingHTTPServer | None = None
+        self._tls = LoopbackTlsServer("nsx-sim")
 
     # ---- lifecycle ----
     @property
     def ca_pem(self) -> str:
-        return self._ca.cert_pem.bytes().decode()
+        return self._tls.ca_pem
 
     @property
     def port(self) -> int:
-        assert self._server is not None, "simulator not started"
-        return int(self._server.server_address[1])
+        return self._tls.port
 
     @property
     def address(self) -> str:
@@ -101,21 +97,11 @@ class NsxSimulator:
         class Handler(_Handler):
             simulator = sim
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        self._cert.configure_cert(ctx)
-        server.socket = ctx.wrap_socket(server.socket, server_side=True)
-        self._server = server
-        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, name="nsx-sim",
-                         daemon=True).start()
+        self._tls.serve(Handler)
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        self._tls.shutdown()
 
     def __enter__(self) -> NsxSimulator:
         return self.start()

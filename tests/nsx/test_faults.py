@@ -67,6 +67,6 @@ def test_an_expired_session_can_be_told_to_fall_back_to_basic_auth(sim: NsxSimul
 
 def test_the_simulator_listens_on_loopback_only(sim: NsxSimulator) -> None:
     assert sim.address.startswith("127.0.0.1:")
-    assert sim._server is not None and sim._server.server_address[0] == "127.0.0.1"
+    assert sim._tls._server is not None and sim._tls._server.server_address[0] == "127.0.0.1"
     with socket.create_connection(("127.0.0.1", sim.port), timeout=2):
         pass
