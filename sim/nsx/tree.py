@@ -56,8 +56,9 @@ PLACE: dict[str, str] = {**{t: c for c, t in COLLECTIONS.items()}, **{t: s for s
 #: Fields the Manager fills when the client leaves them out and the provider reads back through a
 #: pointer (a missing one would crash its Read): resource_nsxt_policy_tier0_gateway.go
 #: resourceNsxtPolicyTier0GatewayRead (`!(*obj.DisableFirewall)`), initPolicyTier0BGPConfigMap (graceful
-#: restart timers), resource_nsxt_policy_bgp_neighbor.go Read (hold-down, keep-alive, hop limit, BFD
-#: interval/multiple). Values are the NSX API's documented defaults (NSX 4.1 API reference, Tier0,
+#: restart timers), resource_nsxt_policy_bgp_neighbor.go Read (hold-down, keep-alive, hop limit). No `bfd`
+#: on a neighbor created without one: that Read sets bfd_config only `if obj.Bfd != nil`, and a filled
+#: default would be a permanent diff. Values are the NSX API's documented defaults (NSX 4.1 API reference, Tier0,
 #: BgpRoutingConfig, BgpNeighborConfig, DhcpServerConfig schemas).
 DEFAULTS: dict[str, dict[str, Any]] = {
     "Tier0": {
@@ -71,7 +72,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     },
     "BgpNeighborConfig": {
         "hold_down_time": 180, "keep_alive_time": 60, "maximum_hop_limit": 1, "allow_as_in": False,
-        "graceful_restart_mode": "HELPER_ONLY", "bfd": {"enabled": False, "interval": 500, "multiple": 3},
+        "graceful_restart_mode": "HELPER_ONLY",
     },
     "DhcpServerConfig": {"lease_time": 86400},
 }

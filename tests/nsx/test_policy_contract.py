@@ -166,6 +166,15 @@ def test_bgp_neighbor_patch_get_hides_the_password_and_delete(api: Api) -> None:
     assert api.call("GET", path)[0] == 404
 
 
+def test_bgp_neighbor_without_bfd_reads_back_without_bfd(api: Api) -> None:
+    # resource_nsxt_policy_bgp_neighbor.go Read sets bfd_config only when the Manager returns `bfd`: a
+    # default filled in here would be a permanent diff for every neighbor without BFD.
+    _tier0(api)
+    path = f"{LS_PATH}/bgp/neighbors/tor-b"
+    api.ok("PATCH", path, {"neighbor_address": "10.120.2.1", "remote_as_num": "65001"})
+    assert "bfd" not in api.ok("GET", path)
+
+
 def test_vlan_segment_create_read_and_delete_by_marked_for_delete(api: Api) -> None:
     segment = _segment(api)
     read = api.ok("GET", f"/policy/api/v1{segment}")

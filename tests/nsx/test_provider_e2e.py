@@ -89,6 +89,8 @@ def test_the_providers_create_refresh_change_and_destroy_against_the_simulator(
 ) -> None:
     _write(workdir, manager)
     _apply(workdir)
+    # configure: a session (session_auth defaults to true), then the version with it.
+    assert manager.calls("POST", "/api/session/create") and manager.calls("GET", "/api/v1/node/version")
     tree = manager.tree.objects
     assert tree["/infra/tier-0s/vio-t0"]["ha_mode"] == "ACTIVE_STANDBY"
     assert len([p for p in tree if "/interfaces/" in p]) == 4
@@ -101,11 +103,13 @@ def test_the_providers_create_refresh_change_and_destroy_against_the_simulator(
     assert any(o.get("neighbor_address") == "10.120.1.2" for o in manager.tree.objects.values())
     _no_changes(workdir)
 
-    created = manager.tree.objects["/infra/tier-0s/vio-t0"]["_create_time"]
+    before = manager.tree.objects["/infra/tier-0s/vio-t0"]["unique_id"]
     _write(workdir, manager, ha_mode="ACTIVE_ACTIVE")
     _apply(workdir)
     t0 = manager.tree.objects["/infra/tier-0s/vio-t0"]
-    assert t0["ha_mode"] == "ACTIVE_ACTIVE" and t0["_create_time"] >= created
+    assert t0["ha_mode"] == "ACTIVE_ACTIVE" and t0["unique_id"] != before  # replaced, not updated
+    assert "ha_vip_configs" not in manager.tree.objects["/infra/tier-0s/vio-t0/locale-services/default"]
+    assert manager.calls("PATCH", "/policy/api/v1/infra")  # the H-API did the Tier-0's delete and create
     _no_changes(workdir)
 
     done = _terraform(workdir, "destroy", "-auto-approve", "-input=false")
