@@ -58,10 +58,13 @@ class Faults:
     #: The next N PUTs to an existing object find it changed by someone else (its `_revision` moves on
     #: first), so the client's `_revision` is stale and the answer is 412.
     revision_conflicts: int = 0
-    #: Session cookies no longer authenticate: with `expired_session_status` the request is refused;
-    #: NSX's documentation is silent on whether basic auth sent alongside still lets it through, so
-    #: `expired_session_falls_back_to_basic` chooses (tests run the client against both).
+    #: Sessions expire: every session at once with `sessions_expired`, or each after it authenticated
+    #: `session_requests` requests (expiry in the middle of a run). An expired cookie is refused with
+    #: `expired_session_status`; NSX's documentation is silent on whether basic auth sent alongside still
+    #: lets the request through, so `expired_session_falls_back_to_basic` chooses (tests run the client
+    #: against both).
     sessions_expired: bool = False
+    session_requests: int | None = None
     expired_session_status: int = 401
     expired_session_falls_back_to_basic: bool = False
 
@@ -73,6 +76,7 @@ class NsxSimulator:
         self.tree = Tree(user)
         self.compute_managers = ComputeManagers(user)
         self.sessions: dict[str, str] = {}  # JSESSIONID -> XSRF token
+        self.session_use: dict[str, int] = {}  # JSESSIONID -> requests it authenticated
         self.requests: list[tuple[str, str, Any]] = []  # (method, path with query, JSON body)
         self.lock = threading.RLock()
         self._tls = LoopbackTlsServer("nsx-sim")
@@ -164,9 +168,12 @@ class NsxSimulator:
         cookie = re.search(r"JSESSIONID=([^;\s]+)", headers.get("cookie", ""))
         if cookie:
             xsrf = self.sessions.get(cookie[1])
-            if xsrf is not None and not self.faults.sessions_expired:
+            limit = self.faults.session_requests
+            used = self.session_use.get(cookie[1], 0)
+            if xsrf is not None and not self.faults.sessions_expired and (limit is None or used < limit):
                 if method != "GET" and headers.get("x-xsrf-token") != xsrf:
                     return ApiError(403, 98, "Bad XSRF token")
+                self.session_use[cookie[1]] = used + 1
                 return None
             if not (self.faults.expired_session_falls_back_to_basic and basic):
                 return ApiError(self.faults.expired_session_status, 403,

@@ -20,7 +20,7 @@ T0 = "nsxt_policy_tier0_gateway.t0"
 
 
 def config(settings: Settings, host: str, password: str, ca_file: str, *, ha_mode: str | None = None,
-           extra_neighbors: dict[str, tuple[str, int]] | None = None) -> dict[str, Any]:
+           extra_neighbors: dict[str, tuple[str, int]] | None = None, metadata_server: str | None = None) -> dict[str, Any]:
     nsx, t0 = settings.nsx, settings.nsx.tier0
     tier0, mode = tier0_nsx_id(settings), ha_mode or t0.ha_mode
     active_standby = mode == "ACTIVE_STANDBY"
@@ -56,7 +56,7 @@ def config(settings: Settings, host: str, password: str, ca_file: str, *, ha_mod
             "lease_time": nsx.dhcp.lease_time}},
         "nsxt_policy_metadata_proxy": {"md": {
             "display_name": metadata_proxy_name(settings), "nsx_id": metadata_proxy_name(settings),
-            "edge_cluster_path": ec, "server_address": settings.metadata_proxy_server(), "secret": "md-Secret-1"}},
+            "edge_cluster_path": ec, "server_address": metadata_server or settings.metadata_proxy_server(), "secret": "md-Secret-1"}},
     }
     if active_standby:
         resources["nsxt_policy_tier0_gateway_ha_vip_config"] = {"vip": {"config": [

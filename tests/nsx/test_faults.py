@@ -70,3 +70,10 @@ def test_the_simulator_listens_on_loopback_only(sim: NsxSimulator) -> None:
     assert sim._tls._server is not None and sim._tls._server.server_address[0] == "127.0.0.1"
     with socket.create_connection(("127.0.0.1", sim.port), timeout=2):
         pass
+
+
+def test_a_session_expires_after_the_requests_it_may_authenticate(sim: NsxSimulator, api: Api) -> None:
+    sim.faults.session_requests = 2
+    session = {**_session_cookie(sim, api), "Authorization": ""}
+    assert [api.call("GET", VERSION, headers=session)[0] for _ in range(3)] == [200, 200, 401]
+    assert api.call("GET", VERSION, headers={**_session_cookie(sim, api), "Authorization": ""})[0] == 200

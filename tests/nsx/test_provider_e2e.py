@@ -116,3 +116,42 @@ def test_the_providers_create_refresh_change_and_destroy_against_the_simulator(
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
     left = sorted(p for p in manager.tree.objects if not p.startswith("/infra/sites"))
     assert left == [] and manager.compute_managers.items == {}
+
+
+def _fails(work: Path, command: str = "apply") -> str:
+    done = _terraform(work, command, "-auto-approve", "-input=false")
+    assert done.returncode != 0, done.stdout[-3000:]
+    return done.stdout + done.stderr
+
+
+def test_the_provider_retries_500s_from_the_hierarchical_api(workdir: Path, manager: NsxSimulator) -> None:
+    # retry_on_status_codes defaults to 400, 409, 429, 500, 503, 504 (docs/index.md); max_retries is 2 here.
+    manager.faults.errors_500, manager.faults.error_path = 2, r"^/policy/api/v1/infra$"
+    _write(workdir, manager)
+    _apply(workdir)
+    assert manager.faults.errors_500 == 0 and "/infra/tier-0s/vio-t0" in manager.tree.objects
+
+
+def test_a_revision_conflict_fails_the_put_update_and_the_next_run_recovers(workdir: Path, manager: NsxSimulator) -> None:
+    _write(workdir, manager)
+    _apply(workdir)
+    _write(workdir, manager, metadata_server="http://10.110.10.11:8775")
+    manager.faults.revision_conflicts = 1  # resource_nsxt_policy_metadata_proxy.go Update is a PUT
+    out = _fails(workdir)
+    assert "modified by somebody else" in out
+    _apply(workdir)  # refresh reads the new _revision first
+    assert manager.tree.objects["/infra/metadata-proxies/vio-md-proxy"]["server_address"].endswith("10.11:8775")
+
+
+@pytest.mark.parametrize("fallback", [False, True])
+def test_a_session_expiring_mid_run(workdir: Path, manager: NsxSimulator, fallback: bool) -> None:
+    # The provider never logs in again ("TODO - re-trigger session/create when token is expired",
+    # provider.go getPolicyConnectorWithHeaders); it still sends basic auth next to the cookie, so
+    # whether the run survives is the Manager's choice, which NSX does not document: both are run.
+    manager.faults.session_requests = 8
+    manager.faults.expired_session_falls_back_to_basic = fallback
+    _write(workdir, manager)
+    if fallback:
+        _apply(workdir)
+    else:
+        assert "session has expired" in _fails(workdir)
