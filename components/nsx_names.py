@@ -26,3 +26,12 @@ def uplink_segment_name(tier0_name: str, uplink: str) -> str:
 def dhcp_server_id(tier0_name: str) -> str:
     """NSX id and display name of the DHCP server profile."""
     return f"{tier0_name}-dhcp"
+
+
+def manager_address(settings: Settings) -> str:
+    """`host`, or `host:port` off 443: the form both clients of the Manager take. terraform-provider-nsxt
+    prefixes "https://" to its `host` as given (nsxt/provider.go configurePolicyConnectorData); VIO's
+    `nsx_api_managers` is "[<scheme>://]<ip_address>[:<port>] ... If port is not provided ... 443 for https"
+    (openstack/vmware-nsx vmware_nsx/common/config.py)."""
+    nsx = settings.nsx
+    return nsx.host if nsx.port == 443 else f"{nsx.host}:{nsx.port}"

@@ -27,7 +27,7 @@ from components.nsx_edge import (
     NsxEdgeArgs,
     UplinkArgs,
 )
-from components.nsx_names import metadata_proxy_name, tier0_nsx_id
+from components.nsx_names import manager_address, metadata_proxy_name, tier0_nsx_id
 from components.openstack_platform import (
     ExternalNetworkArgs,
     FlavorArgs,
@@ -180,7 +180,7 @@ def management_plane(
         },
         default_availability_zone=res_vc.availability_zone,
         nsx=NsxBackendArgs(
-            managers=nsx.host,
+            managers=manager_address(settings),
             username=nsx.username,
             password=credentials.nsx_password,
             insecure=nsx.allow_unverified_ssl,
