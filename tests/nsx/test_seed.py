@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from components import settings as config
+from preflight.nsx import NsxClient, NsxEndpoint
 from sim.nsx import DEFAULT_VERSION, NsxSimulator
 from sim.nsx.seed import EDGE_CLUSTERS, TRANSPORT_ZONES, seed, settings_from_stack
 from tests.nsx.conftest import ROOT
@@ -37,3 +41,21 @@ def test_the_declared_version_and_a_smaller_edge_cluster(tmp_path: Path) -> None
     seeded = seed(sim, settings_from_stack(path), edge_nodes=1)
     assert sim.version == "3.2.3"
     assert [n["member_index"] for n in sim.tree.children(f"{seeded['edge_cluster']}/edge-nodes")] == [0]
+
+
+def test_the_simulator_runs_as_a_process_until_stdin_closes(tmp_path: Path) -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "sim.nsx", "--stack", str(ROOT / "Pulumi.prod.yaml"),
+                             "--ca-file", str(tmp_path / "ca.pem")], cwd=ROOT, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdin is not None
+        served = json.loads(proc.stdout.readline())
+        ep = NsxEndpoint("127.0.0.1", served["port"], served["user"], served["password"])
+        client = NsxClient(ep, timeout=10, ca_bundle=served["ca_file"])
+        assert client.get("/api/v1/node/version")["node_version"] == DEFAULT_VERSION
+        proc.stdin.close()
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
