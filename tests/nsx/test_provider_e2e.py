@@ -68,9 +68,9 @@ def _terraform(work: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           timeout=600, check=False)
 
 
-def _write(work: Path, sim: NsxSimulator, **kwargs: Any) -> None:
+def _write(work: Path, sim: NsxSimulator, stack: Path = PROD, **kwargs: Any) -> None:
     (work / "ca.pem").write_text(sim.ca_pem)
-    document = terraform_config.config(settings_from_stack(PROD), sim.address, sim.password, str(work / "ca.pem"), **kwargs)
+    document = terraform_config.config(settings_from_stack(stack), sim.address, sim.password, str(work / "ca.pem"), **kwargs)
     (work / "main.tf.json").write_text(json.dumps(document, indent=1))
 
 
@@ -155,3 +155,19 @@ def test_a_session_expiring_mid_run(workdir: Path, manager: NsxSimulator, fallba
         _apply(workdir)
     else:
         assert "session has expired" in _fails(workdir)
+
+
+@pytest.mark.parametrize("stack", ["dev", "three-pod"])
+def test_the_other_stacks_create_refresh_clean_and_destroy(workdir: Path, stack: str) -> None:
+    source = PROD.parent / f"Pulumi.{stack}.yaml"
+    settings = settings_from_stack(source)
+    with NsxSimulator(user=settings.nsx.username) as sim:
+        seed(sim, settings)
+        _write(workdir, sim, source)
+        _apply(workdir)
+        t0 = sim.tree.objects[f"/infra/tier-0s/{terraform_config.tier0_nsx_id(settings)}"]
+        assert t0["ha_mode"] == settings.nsx.tier0.ha_mode
+        _no_changes(workdir)
+        done = _terraform(workdir, "destroy", "-auto-approve", "-input=false")
+        assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+        assert [p for p in sim.tree.objects if not p.startswith("/infra/sites")] == []
