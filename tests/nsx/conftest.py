@@ -3,6 +3,7 @@ that speaks to it the way terraform-provider-nsxt does: basic auth on every call
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,10 @@ from sim.nsx.seed import for_stack
 ROOT = Path(__file__).resolve().parents[2]
 PROD = ROOT / "Pulumi.prod.yaml"
 POLICY = "/policy/api/v1"
+#: terraform-provider-nsxt v3.11.0 built from its source tree (`go build` at the tag; the Go module proxy
+#: does not serve that commit), for the e2e tests.
+NSXSIM_CACHE = Path.home() / ".cache/vio-nfv/nsxsim"
+PROVIDER = Path(os.environ.get("VIONFV_NSXT_PROVIDER") or NSXSIM_CACHE / "terraform-provider-nsxt_v3.11.0")
 
 
 class Api:

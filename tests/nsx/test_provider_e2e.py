@@ -3,11 +3,11 @@ created, refreshed without changes, changed (a BGP neighbor added; the Tier-0's 
 replaces it and its dependents) and destroyed.
 
 Driven by the Terraform CLI with a `dev_overrides` provider installation (no registry, no network): the
-provider binary is a local build of vmware/terraform-provider-nsxt at tag v3.11.0 (`go build` in its
-source tree; dependencies from the Go module proxy), found at $VIONFV_NSXT_PROVIDER or
-~/.cache/vio-nfv/nsxsim/terraform-provider-nsxt_v3.11.0. The Pulumi engine run of the same layer needs the
-bridge plugin the toolchain builds; this test is the provider half of it. Skips, saying why, when
-`terraform` or the provider binary is absent.
+provider binary is a local build of vmware/terraform-provider-nsxt at tag v3.11.0
+(`scripts/nsxsim-real-provider.sh provider SRC`), found at $VIONFV_NSXT_PROVIDER or
+~/.cache/vio-nfv/nsxsim/terraform-provider-nsxt_v3.11.0. tests/nsx/test_engine_e2e.py runs the program's
+own component through the Pulumi engine; this one adds the faults (500 retries, a stale PUT, a session
+expiring mid-run) and the other stacks. Skips, saying why, when `terraform` or the provider is absent.
 """
 
 from __future__ import annotations
@@ -25,12 +25,10 @@ import pytest
 from sim.nsx import NsxSimulator
 from sim.nsx.seed import seed, settings_from_stack
 from tests.nsx import terraform_config
-from tests.nsx.conftest import PROD
+from tests.nsx.conftest import PROD, PROVIDER
 
 pytestmark = pytest.mark.e2e
 
-PROVIDER = Path(os.environ.get("VIONFV_NSXT_PROVIDER")
-                or Path.home() / ".cache/vio-nfv/nsxsim/terraform-provider-nsxt_v3.11.0")
 TERRAFORM = shutil.which("terraform")
 
 
