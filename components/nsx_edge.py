@@ -17,6 +17,8 @@ from typing import Literal
 import pulumi
 import pulumi_nsxt as nsxt
 
+from components.nsx_names import dhcp_server_id, uplink_segment_name
+
 HaMode = Literal["ACTIVE_STANDBY", "ACTIVE_ACTIVE"]
 
 #: What the Tier-0 announces to the physical routers: the tenant networks behind VIO's Tier-1 routers.
@@ -188,7 +190,7 @@ class NsxEdge(pulumi.ComponentResource):
         segments = {
             key: nsxt.PolicyVlanSegment(
                 f"{name}-uplink-segment-{key}",
-                display_name=f"{args.tier0_name}-{key}",
+                display_name=uplink_segment_name(args.tier0_name, key),
                 description=f"Tier-0 uplink {key} (VLAN {uplink.vlan}, {uplink.cidr})",
                 transport_zone_path=self.vlan_transport_zone_path,
                 vlan_ids=[str(uplink.vlan)],
@@ -297,8 +299,8 @@ class NsxEdge(pulumi.ComponentResource):
 
         dhcp = nsxt.PolicyDhcpServer(
             f"{name}-dhcp-server",
-            display_name=f"{args.tier0_name}-dhcp",
-            nsx_id=f"{args.tier0_name}-dhcp",
+            display_name=dhcp_server_id(args.tier0_name),
+            nsx_id=dhcp_server_id(args.tier0_name),
             description="DHCP server profile of VIO's tenant subnets",
             edge_cluster_path=self.edge_cluster_path,
             lease_time=args.dhcp_lease_time,

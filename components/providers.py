@@ -19,6 +19,7 @@ import pulumi_nsxt as nsxt
 import pulumi_openstack as openstack
 import pulumi_vsphere as vsphere
 
+from components.nsx_names import manager_address
 from components.settings import Credentials, Settings, VcenterEndpoint
 
 
@@ -47,7 +48,7 @@ def build(settings: Settings, credentials: Credentials) -> Providers:
         resource_vsphere=_vsphere("resource-vcenter", res, credentials.resource_vcenter_password),
         nsx=nsxt.Provider(
             "nsx-manager",
-            host=nsx_cfg.host,
+            host=manager_address(settings),
             username=nsx_cfg.username,
             password=credentials.nsx_password,
             allow_unverified_ssl=nsx_cfg.allow_unverified_ssl,

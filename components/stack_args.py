@@ -29,6 +29,7 @@ from components.nsx_edge import (
     NsxEdgeArgs,
     UplinkArgs,
 )
+from components.nsx_names import dhcp_server_id, manager_address, metadata_proxy_name, tier0_nsx_id
 from components.openstack_platform import (
     ExternalNetworkArgs,
     FlavorArgs,
@@ -108,7 +109,7 @@ def edge_resource_pod(settings: Settings, credentials: Credentials) -> EdgeResou
             bgp_password=credentials.bgp_neighbor_password,
             dhcp_lease_time=settings.nsx.dhcp.lease_time,
             metadata_proxy=MetadataProxyArgs(
-                name=metadata_proxy_nsx_id(settings),
+                name=metadata_proxy_name(settings),
                 server_address=settings.metadata_proxy_server(),
                 secret=credentials.nsx_metadata_proxy_secret,
             ),
@@ -181,7 +182,7 @@ def management_plane(
         },
         default_availability_zone=res_vc.availability_zone,
         nsx=NsxBackendArgs(
-            managers=nsx.host,
+            managers=manager_address(settings),
             username=nsx.username,
             password=credentials.nsx_password,
             insecure=nsx.allow_unverified_ssl,
@@ -190,8 +191,8 @@ def management_plane(
             overlay_tz=nsx.overlay_transport_zone,
             vlan_tz=nsx.vlan_transport_zone,
             tier0=tier0_nsx_id(settings),
-            dhcp_profile=dhcp_server_nsx_id(settings),
-            metadata_proxy=metadata_proxy_nsx_id(settings),
+            dhcp_profile=dhcp_server_id(tier0_nsx_id(settings)),
+            metadata_proxy=metadata_proxy_name(settings),
             metadata_proxy_secret=credentials.nsx_metadata_proxy_secret,
             # Ordering only: the registration is made once the NSX objects exist.
             ready=pulumi.Output.all(
@@ -215,21 +216,6 @@ def management_plane(
         service_replicas=dict(vio.services),
         rebuild_intended=vio.rebuild_intended,
     )
-
-
-def tier0_nsx_id(settings: Settings) -> str:
-    """The Tier-0's fixed NSX id (also its display name): what VIO and the external network are told."""
-    return settings.nsx.tier0.name or f"{settings.name_prefix}-t0"
-
-
-def dhcp_server_nsx_id(settings: Settings) -> str:
-    """The DHCP server profile's fixed NSX id, as components/nsx_edge.py creates it (`<tier0>-dhcp`)."""
-    return f"{tier0_nsx_id(settings)}-dhcp"
-
-
-def metadata_proxy_nsx_id(settings: Settings) -> str:
-    """The metadata proxy's fixed NSX id (also its display name)."""
-    return settings.nsx.metadata_proxy.name or f"{settings.name_prefix}-md-proxy"
 
 
 def openstack_platform(settings: Settings) -> OpenStackPlatformArgs:

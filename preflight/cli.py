@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from components.settings import ConfigError
-from preflight import addresses, checks, report, stack, state, tls
+from preflight import addresses, checks, nsx, report, stack, state, tls
 from preflight.inventory import (
     ConnectOptions,
     Endpoint,
@@ -63,6 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-pulumi-cli", action="store_true",
                    help="never run the Pulumi CLI: passwords from the environment only, state from --state only")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument("--nsx", action="store_true", default=bool(env("VIONFV_PREFLIGHT_NSX")),
+                   help="also check the NSX Manager (nsx.*; password from VIONFV_NSX_PASSWORD or `pulumi config "
+                        "get`), within the same --timeout (env VIONFV_PREFLIGHT_NSX=1)")
     return p
 
 
@@ -169,6 +172,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         readers[res.role] = _Reader(res, options, progress)
     for reader in readers.values():
         reader.start()
+    try:
+        nsx_reader = nsx.start(loaded, use_pulumi_cli=not args.no_pulumi_cli, timeout=args.timeout,
+                               ca_bundle=args.ca_bundle) if args.nsx else None
+    except stack.StackError as exc:
+        print(f"preflight: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     outcomes: dict[str, Inventory | VcenterError] = {}
     timed_out: list[str] = []
     for role, reader in readers.items():
@@ -208,6 +217,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         results.append(checks.Result("both", "ip free", "skip", "not checked: a vCenter could not be read, "
                                      "and an address may be in use on it", str(settings.management_network.cidr)))
+
+    if nsx_reader is not None:
+        nsx_reader.join(max(0.0, deadline - time.monotonic()))
+        results += nsx.results(settings, nsx_reader, args.timeout)
 
     ok = all(r.status == "pass" for r in results)
     elapsed = time.monotonic() - started

@@ -85,6 +85,17 @@ def _is_secure(value: Any) -> bool:
     return isinstance(value, dict) and set(value) == {"secure"}
 
 
+def password(stack: str, key: str, project_dir: Path, *, use_pulumi_cli: bool = True, timeout: float = 60.0) -> str:
+    """The secret `key` from the environment, else from `pulumi config get`. Raises `StackError`."""
+    value = os.environ.get(env_name(key))
+    if not value and use_pulumi_cli:
+        value = _from_pulumi(stack, key, project_dir, timeout)
+    if not value:
+        raise StackError(f"no password for {key}: export {env_name(key)}=... (or log in so that `pulumi config "
+                         f"get {config.NAMESPACE}:{key} --stack {stack}` works)")
+    return value
+
+
 def load(stack: str, project_dir: Path, *, use_pulumi_cli: bool = True, timeout: float = 60.0) -> Stack:
     """Validate the stack's settings and find the vCenter passwords. Raises `ConfigError` or `StackError`."""
     path = project_dir / f"Pulumi.{stack}.yaml"

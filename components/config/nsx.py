@@ -7,7 +7,17 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from components.config.types import URL_PATTERN, Host, IPv4Address, IPv4Network, Label, Name, Section, VlanId
+from components.config.types import (
+    URL_PATTERN,
+    Host,
+    IPv4Address,
+    IPv4Network,
+    Label,
+    Name,
+    Port,
+    Section,
+    VlanId,
+)
 
 AsNumber = Annotated[int, Field(ge=1, le=4294967295)]
 #: Edge nodes a Tier-0 may span per HA mode (NSX-T: active-standby is a pair; active-active ECMP up to 8).
@@ -79,6 +89,11 @@ class Nsx(Section):
     """NSX-T Manager associated with the resource vCenter. The password is the secret `nsxPassword`."""
 
     host: Host = Field(description="FQDN or IP of the NSX-T Manager (or its cluster VIP).")
+    port: Port = Field(default=443, description="HTTPS port of the NSX Manager API.")
+    version: Annotated[str, Field(pattern=r"^\d+\.\d+(\.\d+){0,4}$")] | None = Field(
+        default=None,
+        description="NSX release the Manager runs, e.g. 4.1.2; preflight compares the Manager's answer to it.",
+    )
     username: Name = Field(default="admin")
     allow_unverified_ssl: bool = Field(default=False)
     overlay_transport_zone: Name = Field(description="Overlay transport zone (East-West segments).")
