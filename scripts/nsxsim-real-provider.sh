@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # What the e2e tests of sim/nsx need besides the toolchain (tests/nsx/test_provider_e2e.py, test_engine_e2e.py):
 #
-#   scripts/nsxsim-real-provider.sh provider SRC   build terraform-provider-nsxt from its source tree SRC,
-#       checked out at tag v3.11.0 (commit 0bdc76006bef; the Go module proxy does not serve that commit, so
-#       `go install` cannot fetch it), dependencies from the Go module proxy; about 15 minutes on 2 cores.
+#   A terraform-provider-nsxt v3.11.0 binary at $VIONFV_NSXT_PROVIDER (default below). The Go module proxy does
+#       not serve the commit of tag v3.11.0 (0bdc76006bef), so the project cannot build it from modules; bring
+#       the binary from where your organisation mirrors Terraform providers. Without it the e2e tests skip.
 #   scripts/nsxsim-real-provider.sh sdk            generate and install the pulumi_nsxt Python SDK: the schema
 #       from the toolchain's terraform-provider bridge serving that build, the code from pulumi/pkg's Python
 #       codegen (tools/nsxt_sdkgen), installed with its dependency parver into one folder.
@@ -16,17 +16,8 @@ PROVIDER=${VIONFV_NSXT_PROVIDER:-$CACHE/terraform-provider-nsxt_v3.11.0}
 SDK=${VIONFV_NSXT_PYTHON_SDK:-$CACHE/python-sdk}
 PKG_VERSION=v3.260.0 # the toolchain's Pulumi CLI, whose codegen the SDK should match
 
-provider() {
-    local src=${1:?usage: $0 provider SRC (terraform-provider-nsxt source tree at v3.11.0)}
-    grep -q '^module github.com/vmware/terraform-provider-nsxt$' "$src/go.mod" || { echo "$src: not terraform-provider-nsxt" >&2; exit 2; }
-    mkdir -p "$(dirname "$PROVIDER")"
-    (cd "$src" && GOTOOLCHAIN=local GOFLAGS=-buildvcs=false nice go build -o "$PROVIDER.partial" .)
-    mv "$PROVIDER.partial" "$PROVIDER"
-    echo "built $PROVIDER"
-}
-
 sdk() {
-    [ -x "$PROVIDER" ] || { echo "no provider build at $PROVIDER: run '$0 provider SRC' first" >&2; exit 2; }
+    [ -x "$PROVIDER" ] || { echo "no provider build at $PROVIDER: set VIONFV_NSXT_PROVIDER to a terraform-provider-nsxt v3.11.0 binary" >&2; exit 2; }
     local toolchain
     toolchain=$(ls -d "$HOME"/.cache/vio-nfv/toolchain/*/ 2>/dev/null | while read -r d; do
         [ -x "$d/bin/pulumi-resource-terraform-provider" ] && echo "$d"; done | tail -1)
@@ -49,7 +40,6 @@ sdk() {
 }
 
 case "${1:-}" in
-    provider) shift; provider "$@" ;;
     sdk) sdk ;;
-    *) echo "usage: $0 provider SRC | sdk" >&2; exit 2 ;;
+    *) echo "usage: $0 sdk" >&2; exit 2 ;;
 esac

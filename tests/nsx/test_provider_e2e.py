@@ -3,8 +3,8 @@ created, refreshed without changes, changed (a BGP neighbor added; the Tier-0's 
 replaces it and its dependents) and destroyed.
 
 Driven by the Terraform CLI with a `dev_overrides` provider installation (no registry, no network): the
-provider binary is a local build of vmware/terraform-provider-nsxt at tag v3.11.0
-(`scripts/nsxsim-real-provider.sh provider SRC`), found at $VIONFV_NSXT_PROVIDER or
+provider binary is vmware/terraform-provider-nsxt at tag v3.11.0, brought by the user (the Go module proxy
+does not serve that commit), found at $VIONFV_NSXT_PROVIDER or
 ~/.cache/vio-nfv/nsxsim/terraform-provider-nsxt_v3.11.0. tests/nsx/test_engine_e2e.py runs the program's
 own component through the Pulumi engine; this one adds the faults (500 retries, a stale PUT, a session
 expiring mid-run) and the other stacks. Skips, saying why, when `terraform` or the provider is absent.
