@@ -13,10 +13,12 @@ import (
 	"github.com/vmware/govmomi/vim25/types"
 )
 
-// guestKeys names the vApp properties (by VAppPropertyInfo id, as vCenter stores them: the OVF key
-// `vami.ip0.management-server` becomes id `ip0`, classId `vami`, instanceId `management-server`; vcsim's
-// CreateImportSpec does the same, simulator/ovf_manager.go) from which the simulated appliance configures
-// its network at first boot, as VIO's Manager does from its OVF environment.
+// guestKeys names the vApp properties from which the simulated appliance configures its network at first
+// boot, as VIO's Manager does from its OVF environment: by their OVF environment key
+// `[class.]key[.instance]` (OVF spec 9.5.1, govmomi ovf/envelope.go ProductSection.Key), e.g.
+// `vami.ip0.management-server`. vCenter stores that property as VAppPropertyInfo id `ip0`, classId `vami`,
+// instanceId `management-server` (vcsim's CreateImportSpec does the same, simulator/ovf_manager.go), so the
+// key is put back together from the three. An empty IP key: no VM ever reports an address.
 type guestKeys struct {
 	IP       string `json:"ip"`
 	Netmask  string `json:"netmask"`
@@ -24,26 +26,6 @@ type guestKeys struct {
 	DNS      string `json:"dns"`
 	Domain   string `json:"domain"`
 	Hostname string `json:"hostname"`
-}
-
-var defaultGuestKeys = guestKeys{IP: "ip0", Netmask: "netmask0", Gateway: "gateway", DNS: "DNS", Domain: "domain"}
-
-func (k *guestKeys) fill() {
-	if k.IP == "" {
-		k.IP = defaultGuestKeys.IP
-	}
-	if k.Netmask == "" {
-		k.Netmask = defaultGuestKeys.Netmask
-	}
-	if k.Gateway == "" {
-		k.Gateway = defaultGuestKeys.Gateway
-	}
-	if k.DNS == "" {
-		k.DNS = defaultGuestKeys.DNS
-	}
-	if k.Domain == "" {
-		k.Domain = defaultGuestKeys.Domain
-	}
 }
 
 // applianceBoot plays VMware Tools in every VM that carries the vApp property keys.IP: `delay` after the
@@ -60,24 +42,80 @@ type applianceBoot struct {
 
 	mu     sync.Mutex
 	timers map[types.ManagedObjectReference]*time.Timer
+	// imported: each VM's vApp properties as created (by key), to merge partial edits (mergeEdits).
+	imported map[types.ManagedObjectReference]map[int32]types.VAppPropertyInfo
 }
 
 func newApplianceBoot(delay time.Duration, keys guestKeys) *applianceBoot {
-	keys.fill()
 	return &applianceBoot{
-		self:   types.ManagedObjectReference{Type: "ApplianceBoot", Value: "appliance-boot"},
-		delay:  delay,
-		keys:   keys,
-		timers: map[types.ManagedObjectReference]*time.Timer{},
+		self:     types.ManagedObjectReference{Type: "ApplianceBoot", Value: "appliance-boot"},
+		delay:    delay,
+		keys:     keys,
+		timers:   map[types.ManagedObjectReference]*time.Timer{},
+		imported: map[types.ManagedObjectReference]map[int32]types.VAppPropertyInfo{},
 	}
 }
 
 func (b *applianceBoot) Reference() types.ManagedObjectReference { return b.self }
 
-func (b *applianceBoot) PutObject(*simulator.Context, mo.Reference) {}
+func (b *applianceBoot) PutObject(_ *simulator.Context, obj mo.Reference) {
+	vm, ok := obj.(*simulator.VirtualMachine)
+	if !ok || vm.Config == nil || vm.Config.VAppConfig == nil {
+		return
+	}
+	props := map[int32]types.VAppPropertyInfo{}
+	for _, p := range vm.Config.VAppConfig.GetVmConfigInfo().Property {
+		props[p.Key] = p
+	}
+	b.mu.Lock()
+	b.imported[vm.Self] = props
+	b.mu.Unlock()
+}
 
 func (b *applianceBoot) RemoveObject(_ *simulator.Context, ref types.ManagedObjectReference) {
 	b.cancel(ref)
+	b.mu.Lock()
+	delete(b.imported, ref)
+	b.mu.Unlock()
+}
+
+// mergeEdits gives back to each vApp property the fields an edit left unset. vcsim's ReconfigVM replaces
+// the whole VAppPropertyInfo on an `edit` (simulator/virtual_machine.go updateVAppProperty); the vSphere
+// API reference is silent on it, but vCenter keeps them: terraform-provider-vsphere edits with key, id,
+// value and userConfigurable only (expandVAppConfig), and a vCenter that dropped classId/instanceId/type
+// would hand VIO's appliance an OVF environment without `vami.ip0.management-server`. Runs at power-on,
+// when the guest first reads its OVF environment, in the powering task (which holds the VM's lock).
+func (b *applianceBoot) mergeEdits(vm *simulator.VirtualMachine) {
+	if vm.Config == nil || vm.Config.VAppConfig == nil {
+		return
+	}
+	b.mu.Lock()
+	created := b.imported[vm.Self]
+	b.mu.Unlock()
+	props := vm.Config.VAppConfig.GetVmConfigInfo().Property
+	for i := range props {
+		was, ok := created[props[i].Key]
+		if !ok || (props[i].Id != "" && props[i].Id != was.Id) {
+			continue
+		}
+		p := &props[i]
+		for _, f := range []struct {
+			now *string
+			was string
+		}{
+			{&p.Id, was.Id}, {&p.ClassId, was.ClassId}, {&p.InstanceId, was.InstanceId},
+			{&p.Category, was.Category}, {&p.Label, was.Label}, {&p.Type, was.Type},
+			{&p.TypeReference, was.TypeReference}, {&p.DefaultValue, was.DefaultValue},
+			{&p.Description, was.Description},
+		} {
+			if *f.now == "" {
+				*f.now = f.was
+			}
+		}
+		if p.UserConfigurable == nil {
+			p.UserConfigurable = was.UserConfigurable
+		}
+	}
 }
 
 func (b *applianceBoot) UpdateObject(ctx *simulator.Context, obj mo.Reference, changes []types.PropertyChange) {
@@ -91,6 +129,9 @@ func (b *applianceBoot) UpdateObject(ctx *simulator.Context, obj mo.Reference, c
 		}
 		switch fmt.Sprint(c.Val) {
 		case string(types.VirtualMachinePowerStatePoweredOn):
+			if svm, ok := ctx.Map.Get(vm.Self).(*simulator.VirtualMachine); ok {
+				b.mergeEdits(svm)
+			}
 			b.schedule(ctx, vm.Self)
 		default:
 			b.cancel(vm.Self)
@@ -126,6 +167,7 @@ func (b *applianceBoot) schedule(ctx *simulator.Context, ref types.ManagedObject
 	})
 }
 
+// vappProperties: the VM's vApp properties by OVF environment key, as the guest reads them.
 func vappProperties(vm *simulator.VirtualMachine) map[string]string {
 	props := map[string]string{}
 	if vm.Config == nil || vm.Config.VAppConfig == nil {
@@ -136,7 +178,14 @@ func vappProperties(vm *simulator.VirtualMachine) map[string]string {
 		if strings.TrimSpace(value) == "" {
 			value = p.DefaultValue
 		}
-		props[p.Id] = strings.TrimSpace(value)
+		key := p.Id
+		if p.ClassId != "" {
+			key = p.ClassId + "." + key
+		}
+		if p.InstanceId != "" {
+			key += "." + p.InstanceId
+		}
+		props[key] = strings.TrimSpace(value)
 	}
 	return props
 }
@@ -163,7 +212,7 @@ func splitList(s string) []string {
 
 func (b *applianceBoot) boot(ctx *simulator.Context, ref types.ManagedObjectReference) {
 	vm, ok := ctx.Map.Get(ref).(*simulator.VirtualMachine)
-	if !ok {
+	if !ok || b.keys.IP == "" {
 		return
 	}
 	ctx.WithLock(vm, func() {
@@ -193,7 +242,7 @@ func (b *applianceBoot) boot(ctx *simulator.Context, ref types.ManagedObjectRefe
 			IpAddress:  splitList(props[b.keys.DNS]),
 			HostName:   vm.Name,
 		}
-		if h := props[b.keys.Hostname]; b.keys.Hostname != "" && h != "" {
+		if h := props[b.keys.Hostname]; h != "" {
 			dns.HostName = strings.SplitN(h, ".", 2)[0]
 		}
 		if dns.DomainName != "" {

@@ -164,15 +164,16 @@ func run(specPath, certFile, keyFile string) error {
 		"url": u.String(), "host": addr.IP.String(), "port": addr.Port,
 		"thumbprint": thumbprint(leaf), "datacenters": ids,
 	})
-	fmt.Println(string(line))
-
+	// Signals first: a caller may stop the engine the moment it reads the ready line.
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
 	done := make(chan struct{})
 	go func() {
 		_, _ = io.Copy(io.Discard, os.Stdin)
 		close(done)
 	}()
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
+	fmt.Println(string(line))
+
 	select {
 	case <-done:
 	case <-signals:
