@@ -260,13 +260,17 @@ def _deploy_manager(si: Any, settings: config.Settings, ova: Path, tls: ssl.SSLC
         names = tar.getnames()
         descriptor = tar.extractfile(names[0]).read().decode()  # type: ignore[union-attr]
         files = {name: tar.extractfile(name).read() for name in names[1:]}  # type: ignore[union-attr]
+    # ovfdeploy/ovf_helper.go GetImportSpec: entity name, network map, IP policy and protocol, provisioning;
+    # no host (the program sets no host_system_id).
     params = vim.OvfManager.CreateImportSpecParams(
-        entityName=f"{settings.name_prefix}-manager", diskProvisioning="thin",
+        entityName=f"{settings.name_prefix}-manager", diskProvisioning="thin", ipProtocol="IPv4",
+        ipAllocationPolicy="fixedPolicy",
         networkMapping=[vim.OvfManager.NetworkMapping(name=settings.vio.manager.ovf_network, network=network)],
     )
     result = si.content.ovfManager.CreateImportSpec(descriptor, pool, ds, params)
     assert not result.error, result.error
-    lease = pool.ImportVApp(result.importSpec, folder, cluster.host[0])
+    # DeployOvfAndGetResult: ImportVApp, wait for the lease, upload each file item, progress, complete.
+    lease = pool.ImportVApp(result.importSpec, folder, None)
     deadline = time.monotonic() + 30
     while lease.state == vim.HttpNfcLease.State.initializing:
         assert time.monotonic() < deadline
@@ -276,13 +280,19 @@ def _deploy_manager(si: Any, settings: config.Settings, ova: Path, tls: ssl.SSLC
         item = next(i for i in result.fileItem if i.deviceId == device.importKey)
         url = device.url.replace("*", host)
         assert url.startswith("https://127."), url
-        request = urllib.request.Request(url, data=files[item.path], method="PUT",
-                                         headers={"Content-Type": "application/x-vnd.vmware-streamVmdk"})
+        # ovf_helper.go upload: PUT with Overwrite for items to create, else POST of a stream-optimized VMDK
+        method, headers = ("PUT", {"Overwrite": "t"}) if item.create else (
+            "POST", {"Content-Type": "application/x-vnd.vmware-streamVmdk"})
+        assert len(files[item.path]) == item.size
+        request = urllib.request.Request(url, data=files[item.path], method=method, headers=headers)
         with urllib.request.urlopen(request, context=tls, timeout=10) as answer:
             assert answer.status == 200
-    vm = lease.info.entity
+        lease.HttpNfcLeaseProgress(100)
     lease.HttpNfcLeaseComplete()
-    return vm
+    # resourceVsphereMachineDeployOvfAndOva: the VM by folder path + name, then its id is config.uuid.
+    found = si.content.searchIndex.FindByInventoryPath(f"{m.datacenter}/vm/vio/{settings.name_prefix}-manager")
+    assert isinstance(found, vim.VirtualMachine)
+    return si.content.searchIndex.FindByUuid(None, found.config.uuid, True, False)
 
 
 def _set_vapp_properties(vm: Any, values: dict[str, str]) -> None:
@@ -296,6 +306,24 @@ def _set_vapp_properties(vm: Any, values: dict[str, str]) -> None:
         for p in by_id.values() if p.userConfigurable and p.id in values
     ]
     _wait(vm.ReconfigVM_Task(vim.vm.ConfigSpec(vAppConfig=vim.vApp.VmConfigSpec(property=edits))))
+
+
+def _recreate_nic(vm: Any) -> str:
+    """The provider's post-deploy reconfigure for `network_interfaces`: the OVA's NIC removed and a new one
+    added on the same port group (vio-facts.md 1, terraform-provider-vsphere#2573). vCenter gives it a new
+    MAC; vcsim derives MACs and keys from the slot (simulator/virtual_machine.go generateMAC), so the new
+    card looks like the old one: what counts is that the guest reports on the card the VM has now."""
+    old = next(d for d in vm.config.hardware.device if isinstance(d, vim.vm.device.VirtualEthernetCard))
+    card = vim.vm.device.VirtualVmxnet3(key=-1, backing=old.backing, addressType="generated",
+                                        connectable=vim.vm.device.VirtualDevice.ConnectInfo(startConnected=True))
+    _wait(vm.ReconfigVM_Task(vim.vm.ConfigSpec(deviceChange=[
+        vim.vm.device.VirtualDeviceSpec(operation="remove", device=old),
+        vim.vm.device.VirtualDeviceSpec(operation="add", device=card),
+    ])))
+    new = next(d for d in vm.config.hardware.device if isinstance(d, vim.vm.device.VirtualEthernetCard))
+    nics = [d for d in vm.config.hardware.device if isinstance(d, vim.vm.device.VirtualEthernetCard)]
+    assert len(nics) == 1 and len(vm.guest.net) == 1 and vm.guest.net[0].deviceConfigId == new.key
+    return str(new.macAddress)
 
 
 def _wait_for_guest_net(si: Any, vm: Any, timeout: float, log: Callable[[], str]) -> tuple[str, float]:
@@ -386,6 +414,7 @@ def test_powered_on_manager_reports_its_vapp_address_after_the_boot_delay(
         )
     }
     _set_vapp_properties(manager_vm, values)
+    new_mac = _recreate_nic(manager_vm)
     _wait(manager_vm.PowerOnVM_Task())
     assert not manager_vm.guest.ipAddress, "the guest reports before it booted"
     address, waited = _wait_for_guest_net(si, manager_vm, timeout=15, log=management.log)
@@ -394,6 +423,7 @@ def test_powered_on_manager_reports_its_vapp_address_after_the_boot_delay(
     guest = manager_vm.guest
     assert guest.ipAddress == str(net.manager_ip) and guest.toolsRunningStatus == "guestToolsRunning"
     assert guest.net[0].ipConfig.ipAddress[0].prefixLength == net.cidr.prefixlen
+    assert guest.net[0].macAddress == new_mac
     assert guest.ipStack[0].dnsConfig.domainName == net.domain
     # by path: vcsim leaves summary.runtime.faultToleranceState empty, which pyVmomi cannot parse as a whole
     assert _property(si, manager_vm, "summary.guest.ipAddress") == str(net.manager_ip)
