@@ -20,11 +20,12 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from components.settings import Settings
+from sim import simulator
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULE = ROOT / "sim" / "vcsim" / "engine"
@@ -82,40 +83,28 @@ def build() -> Path:
 
 
 @dataclass
-class Engine:
-    """One running simulated vCenter. `server` is what a stack's `server`/`port` take."""
+class Engine(simulator.Simulator):
+    """One running simulated vCenter (stopped as preflight's simulator is: stdin closed, then SIGKILL after
+    10 s). `host`/`port` are what a stack's `server`/`port` take."""
 
-    process: subprocess.Popen[str]
-    url: str
     host: str
-    port: int
     thumbprint: str
     datacenters: dict[str, Any]
     user: str
     password: str
-    spec_path: Path
     #: The engine's stderr (vcsim's log and ours): a file, so a long run never blocks on a full pipe.
     log_path: Path
-    pid: int = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.pid = self.process.pid
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            assert self.process.stdin is not None
-            self.process.stdin.close()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
-        self.spec_path.unlink(missing_ok=True)
+    @property
+    def pid(self) -> int:
+        return self.process.pid
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        super().stop()
+        self.log_path.unlink(missing_ok=True)
 
 
 def start(spec: dict[str, Any], tls: tuple[Path, Path] | None = None) -> Engine:
@@ -142,8 +131,8 @@ def start(spec: dict[str, Any], tls: tuple[Path, Path] | None = None) -> Engine:
         raise EngineError(f"vcsim-engine did not start: {error}")
     ready = json.loads(line)
     return Engine(
-        process, ready["url"], ready["host"], int(ready["port"]), ready["thumbprint"], ready["datacenters"],
-        spec["user"], spec["password"], Path(name), log_path,
+        process, ready["url"], int(ready["port"]), Path(name), ready["host"], ready["thumbprint"],
+        ready["datacenters"], spec["user"], spec["password"], log_path,
     )
 
 
