@@ -127,7 +127,15 @@ func (b *builder) datacenter(root *object.Folder, d datacenterSpec) (datacenterI
 	// Every host joins every switch: vcsim refuses a VM NIC on a port group of a switch its host is not a
 	// member of (simulator/virtual_machine.go validateSwitchMembers), as vCenter does.
 	for _, sw := range d.Switches {
-		create := types.DVSCreateSpec{ConfigSpec: &types.VMwareDVSConfigSpec{DVSConfigSpec: types.DVSConfigSpec{Name: sw.Name}}}
+		// vCenter gives a new switch uplinks (the vSphere Client's default is four); the provider's switch
+		// data source asserts a DVSNameArrayUplinkPortPolicy (data_source_vsphere_distributed_virtual_switch.go)
+		// and vcsim copies only what the spec gives (simulator/folder.go CreateDVSTask).
+		create := types.DVSCreateSpec{ConfigSpec: &types.VMwareDVSConfigSpec{DVSConfigSpec: types.DVSConfigSpec{
+			Name: sw.Name,
+			UplinkPortPolicy: &types.DVSNameArrayUplinkPortPolicy{
+				UplinkPortName: []string{"uplink1", "uplink2", "uplink3", "uplink4"},
+			},
+		}}}
 		ref, err := b.wait(folders.NetworkFolder.CreateDVS(b.ctx, create))
 		if err != nil {
 			return ids, fmt.Errorf("switch %s: %w", sw.Name, err)

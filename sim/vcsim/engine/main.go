@@ -125,6 +125,7 @@ func run(specPath, certFile, keyFile string) error {
 			_ = os.RemoveAll(dir)
 		}
 	}()
+	installDVSManager(m)
 	root := object.NewRootFolder(c)
 	ids := map[string]datacenterIDs{}
 	for _, d := range s.Datacenters {
@@ -153,6 +154,8 @@ func run(specPath, certFile, keyFile string) error {
 	server := m.Service.NewServer()
 	defer server.Close()
 	m.Service.ServeMux.HandleFunc("/api/session", apiSession(m.Service.ServeMux))
+	// Set before the ready line, so before any request: http.Server reads Handler per request.
+	server.Config.Handler = vmwareSwitchTypes(createPortgroup{next: m.Service.ServeMux, reg: m.Map()})
 
 	addr := server.Listener.Addr().(*net.TCPAddr)
 	if !addr.IP.IsLoopback() {
