@@ -155,7 +155,7 @@ func run(specPath, certFile, keyFile string) error {
 	defer server.Close()
 	m.Service.ServeMux.HandleFunc("/api/session", apiSession(m.Service.ServeMux))
 	// Set before the ready line, so before any request: http.Server reads Handler per request.
-	server.Config.Handler = vmwareSwitchTypes(createPortgroup{next: m.Service.ServeMux, reg: m.Map()})
+	server.Config.Handler = vmwareSwitchTypes(vcenterDefaults(m.Map(), createPortgroup{next: m.Service.ServeMux, reg: m.Map()}))
 
 	addr := server.Listener.Addr().(*net.TCPAddr)
 	if !addr.IP.IsLoopback() {
