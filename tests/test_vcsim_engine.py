@@ -193,8 +193,11 @@ def test_every_management_lookup_of_the_program_finds_its_object(si: Any, prod: 
     ds = _find(si, f"{m.datacenter}/datastore/{m.datastore}")
     assert isinstance(ds, vim.Datastore) and {mount.key for mount in ds.host} == set(cluster.host)
     dvs = _find(si, f"{m.datacenter}/network/{m.distributed_switch}")
-    assert isinstance(dvs, vim.DistributedVirtualSwitch)
+    # the provider's dvsFromPath accepts VmwareDistributedVirtualSwitch only
+    assert isinstance(dvs, vim.dvs.VmwareDistributedVirtualSwitch)
     assert set(dvs.summary.hostMember) == set(cluster.host)
+    assert si.content.dvSwitchManager.QueryDvsByUuid(dvs.uuid) == dvs
+    assert list(dvs.config.uplinkPortPolicy.uplinkPortName) == ["uplink1", "uplink2", "uplink3", "uplink4"]
     # prod creates both port groups: they must not exist before `up`
     names = {pg.name for pg in dvs.portgroup}
     assert prod.management_network.port_group not in names and prod.api_access_network.port_group not in names
@@ -249,10 +252,13 @@ def _deploy_manager(si: Any, settings: config.Settings, ova: Path, tls: ssl.SSLC
         memoryAllocation=vim.ResourceAllocationInfo(reservation=0, limit=-1, expandableReservation=True,
                                                     shares=vim.SharesInfo(level="normal", shares=0)),
     ))
-    _wait(dvs.AddDVPortgroup_Task([vim.dvs.DistributedVirtualPortgroup.ConfigSpec(
+    # resource_vsphere_distributed_port_group.go: the switch by uuid, CreateDVPortgroup_Task, the result.
+    switch = si.content.dvSwitchManager.QueryDvsByUuid(dvs.uuid)
+    network = _wait(switch.CreateDVPortgroup_Task(vim.dvs.DistributedVirtualPortgroup.ConfigSpec(
         name=settings.management_network.port_group, type="earlyBinding", numPorts=8,
-    )]))
-    network = next(pg for pg in dvs.portgroup if pg.name == settings.management_network.port_group)
+    )))
+    assert isinstance(network, vim.dvs.DistributedVirtualPortgroup)
+    assert network.name == settings.management_network.port_group
 
     import tarfile
 
@@ -390,6 +396,13 @@ def test_imported_properties_keep_class_and_instance_apart_as_vcenter_does(
     # The provider matches vapp.properties on this id: the full OVF key is no property id (vio-facts.md 1).
     assert prod.vio.manager.ovf_properties.address not in props
     assert all(p.userConfigurable for p in props.values())
+
+
+def test_vcenter_defaults_the_provider_reads_back(manager_vm: Any) -> None:
+    assert manager_vm.config.swapPlacement == "inherit"
+    network = manager_vm.network[0]
+    order = network.config.defaultPortConfig.uplinkTeamingPolicy.uplinkPortOrder
+    assert order.inherited and list(order.activeUplinkPort) == ["uplink1", "uplink2", "uplink3", "uplink4"]
 
 
 def test_manager_nic_is_on_the_management_port_group(manager_vm: Any, prod: config.Settings) -> None:
