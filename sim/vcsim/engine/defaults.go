@@ -18,9 +18,9 @@ import (
 //
 // A sweep per call rather than a hook per method, because port groups and VMs change through many methods.
 func vcenterDefaults(reg *simulator.Registry, next http.Handler) http.Handler {
-	own := &simulator.Context{Map: reg}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/sdk" {
+			own := &simulator.Context{Map: reg} // per request: vcsim's locks are owned by a context
 			for _, e := range reg.All("DistributedVirtualPortgroup") {
 				pg := e.(*simulator.DistributedVirtualPortgroup)
 				reg.WithLock(own, pg, func() { inheritUplinks(reg, pg) })
