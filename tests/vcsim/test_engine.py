@@ -215,3 +215,10 @@ def test_stops_on_sigterm(prod: config.Settings) -> None:
         assert engine.process.wait(timeout=10) == 0
     finally:
         engine.stop()
+
+
+def test_stops_when_stdin_closes_and_leaves_no_files(prod: config.Settings) -> None:
+    engine = vcenter.start(vcenter.resource_spec(prod))
+    engine.stop()
+    assert engine.process.returncode == 0
+    assert not engine.spec_path.exists() and not engine.log_path.exists()
