@@ -204,6 +204,8 @@ def test_bad_spec_is_refused_with_the_key_named(prod: config.Settings) -> None:
     spec["datacenters"][0]["datastores"][0]["freeGB"] = 10**6
     with pytest.raises(vcenter.EngineError, match=r"datacenters\[0\]\.datastores\[0\].*freeGB <= capacityGB"):
         vcenter.start(spec)
+    with pytest.raises(vcenter.EngineError, match=r"bootDelayMs 0: give at least 1000 with guestProperties\.ip"):
+        vcenter.start(vcenter.management_spec(prod, boot_delay_ms=0))
     with pytest.raises(vcenter.EngineError, match="unknown field \"bootDelay\""):
         vcenter.start({**vcenter.management_spec(prod), "bootDelay": 5})
 

@@ -40,6 +40,11 @@ import (
 	_ "github.com/vmware/govmomi/vapi/simulator"
 )
 
+// minBootDelayMs: terraform-provider-vsphere's WaitForGuestNet reads guest.net before guest.ipStack when
+// both are already set as it starts (its property list order), and then never finds the address routable
+// (tried: README "Simulated vCenter"); the waiter starts right after the power-on task, well within this.
+const minBootDelayMs = 1000
+
 type spec struct {
 	User     string `json:"user"`
 	Password string `json:"password"`
@@ -69,6 +74,11 @@ func readSpec(path string) (spec, error) {
 	}
 	if s.Port < 0 || s.Port > 65535 || s.BootDelayMs < 0 {
 		return s, fmt.Errorf("%s: port %d / bootDelayMs %d out of range", path, s.Port, s.BootDelayMs)
+	}
+	if s.Guest.IP != "" && s.BootDelayMs < minBootDelayMs {
+		return s, fmt.Errorf("%s: bootDelayMs %d: give at least %d with guestProperties.ip, so that the provider's "+
+			"guest-network waiter starts before the guest reports (a guest already up is never seen routable)",
+			path, s.BootDelayMs, minBootDelayMs)
 	}
 	if len(s.Datacenters) == 0 {
 		return s, fmt.Errorf("%s: datacenters: at least one datacenter is needed", path)
