@@ -16,8 +16,11 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
+import signal
 import subprocess
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -102,9 +105,26 @@ def _tf_provider() -> Path:
     return path
 
 
+def _started_from(binary: Path) -> list[int]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and Path(os.readlink(proc / "exe")) == binary:
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
 class Stack:
     def __init__(self, tmp: Path, engine: vcenter.Engine, settings: config.Settings, props: dict[str, str]) -> None:
-        bin_dir, provider = _toolchain_bin(), _tf_provider()
+        bin_dir = _toolchain_bin()
+        # A copy per test: the bridge leaves the Terraform provider it started running after each pulumi
+        # command (orphaned, parent 1), and only processes of this copy are certainly this test's to end.
+        provider = tmp / "tfp" / "terraform-provider-vsphere"
+        provider.parent.mkdir()
+        shutil.copy2(_tf_provider(), provider)
+        self.provider = provider
         program = tmp / "program"
         program.mkdir()
         (program / "Pulumi.yaml").write_text("name: vcsim-engine-provider\nruntime: python\n")
@@ -182,9 +202,21 @@ def engine(tmp_path: Path) -> Any:
         yield running
 
 
-def test_real_provider_deploys_the_manager_and_waits_for_its_guest_address(tmp_path: Path, engine: Any) -> None:
+@pytest.fixture
+def stacks() -> Iterator[list[Stack]]:
+    made: list[Stack] = []
+    yield made
+    for stack in made:
+        for pid in _started_from(stack.provider):
+            os.kill(pid, signal.SIGTERM)
+
+
+def test_real_provider_deploys_the_manager_and_waits_for_its_guest_address(
+    tmp_path: Path, engine: Any, stacks: list[Stack]
+) -> None:
     settings = load_settings(PROD)
     stack = Stack(tmp_path, engine, settings, _manager_properties(settings, by_id=True))
+    stacks.append(stack)
     stack("up", "--yes", "--skip-preview")
     outputs = json.loads(stack("stack", "output", "--json").stdout)
     assert outputs == {"managerIp": str(settings.management_network.manager_ip)}
@@ -197,12 +229,15 @@ def test_real_provider_deploys_the_manager_and_waits_for_its_guest_address(tmp_p
     assert vms == set() and settings.management_network.port_group not in pgs
 
 
-def test_real_provider_refuses_full_ovf_keys_in_vapp_properties(tmp_path: Path, engine: Any) -> None:
+def test_real_provider_refuses_full_ovf_keys_in_vapp_properties(
+    tmp_path: Path, engine: Any, stacks: list[Stack]
+) -> None:
     """The provider matches vapp.properties on the property id (expandVAppConfig): a key written as the OVF
     environment names it (`vami.ip0.management-server`, components.settings.DEFAULT_OVF_PROPERTIES) is
     refused after the import, and the imported VM stays behind (vio-facts.md 1)."""
     settings = load_settings(PROD)
     stack = Stack(tmp_path, engine, settings, _manager_properties(settings, by_id=False))
+    stacks.append(stack)
     up = stack("up", "--yes", "--skip-preview", check=False)
     assert up.returncode != 0
     assert "unsupported vApp properties in vapp.properties" in up.stdout + up.stderr
