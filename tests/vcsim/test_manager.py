@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pyVim.connect import Disconnect, SmartConnect
 from pyVmomi import vim
 
 from components import settings as config
@@ -244,3 +245,31 @@ def test_a_vm_without_the_address_property_never_reports_one(si: Any, prod: conf
     _wait(vm.Destroy_Task())
 
 
+
+
+def test_guest_properties_may_name_the_bare_property_id(prod: config.Settings) -> None:
+    """guestProperties by id (`ip0`, what vapp.properties keys must be) find a classed property too."""
+    spec = {**vcenter.resource_spec(prod), "bootDelayMs": 1000,
+            "guestProperties": {"ip": "ip0", "netmask": "netmask0", "gateway": "gateway"}}
+    r = prod.resource_vcenter
+    with vcenter.running(spec) as engine:
+        si = SmartConnect(host=engine.host, port=engine.port, user=engine.user, pwd=engine.password,
+                          sslContext=ssl._create_unverified_context())
+        try:
+            cluster = _find(si, f"{r.datacenter}/host/{r.compute_clusters[0]}")
+            dc = _find(si, r.datacenter)
+            props = [vim.vApp.PropertySpec(operation="add", info=vim.vApp.PropertyInfo(
+                key=i, id=key, classId="vami", instanceId="appliance", value=value, type="string"))
+                for i, (key, value) in enumerate({"ip0": "10.9.8.7", "netmask0": "255.255.255.0",
+                                                  "gateway": "10.9.8.1"}.items())]
+            vm = _wait(dc.vmFolder.CreateVM_Task(vim.vm.ConfigSpec(
+                name="appliance", guestId="otherGuest", files=vim.vm.FileInfo(vmPathName=f"[{r.datastore}]"),
+                vAppConfig=vim.vApp.VmConfigSpec(property=props),
+                deviceChange=[vim.vm.device.VirtualDeviceSpec(operation="add", device=vim.vm.device.VirtualVmxnet3(
+                    key=-1, backing=vim.vm.device.VirtualEthernetCard.NetworkBackingInfo(deviceName="VM Network")))],
+            ), cluster.resourcePool))
+            _wait(vm.PowerOnVM_Task())
+            address, _ = _wait_for_guest_net(si, vm, timeout=10, log=engine.log)
+            assert address == "10.9.8.7"
+        finally:
+            Disconnect(si)

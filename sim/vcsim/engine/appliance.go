@@ -167,7 +167,8 @@ func (b *applianceBoot) schedule(ctx *simulator.Context, ref types.ManagedObject
 	})
 }
 
-// vappProperties: the VM's vApp properties by OVF environment key, as the guest reads them.
+// vappProperties: the VM's vApp properties by OVF environment key, as the guest reads them, and by bare id
+// (the first property of an id wins), so guestProperties may name either.
 func vappProperties(vm *simulator.VirtualMachine) map[string]string {
 	props := map[string]string{}
 	if vm.Config == nil || vm.Config.VAppConfig == nil {
@@ -186,6 +187,10 @@ func vappProperties(vm *simulator.VirtualMachine) map[string]string {
 			key += "." + p.InstanceId
 		}
 		props[key] = strings.TrimSpace(value)
+		// Also by bare id (what vapp.properties keys must be for the provider), unless a full key is that.
+		if _, taken := props[p.Id]; !taken {
+			props[p.Id] = strings.TrimSpace(value)
+		}
 	}
 	return props
 }
