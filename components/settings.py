@@ -93,12 +93,14 @@ from components.config.vio import (
     CONTROLLER_SIZES,
     DEFAULT_OVF_PROPERTIES,
     HA_MIN_SERVICE_REPLICAS,
+    VIO_OVA_PROPERTIES,
     ApiAccessNetwork,
     ManagementNetwork,
     OvfProperties,
     Vio,
     VioApi,
     VioManager,
+    ovf_property_id,
 )
 
 __all__ = [
@@ -128,6 +130,7 @@ __all__ = [
     "TENANT_STACK_CREDENTIAL_KEYS",
     "TIER0_EDGE_NODES",
     "URL_PATTERN",
+    "VIO_OVA_PROPERTIES",
     "VIO_VERSION_PATTERN",
     "VM_NAME_MAX",
     "_SECTIONS",
@@ -195,6 +198,7 @@ __all__ = [
     "keyed_items",
     "load",
     "load_tenant_stack",
+    "ovf_property_id",
     "parse",
     "parse_tenant_stack",
     "port_range",

@@ -52,12 +52,10 @@ class ApiAccessNetwork(Section):
     public_vip: IPv4Address = Field(description="Public VIP; `openstack.publicHostname` resolves to it.")
 
 
-#: Property keys of the Manager OVA (`vapp.properties`). Defaults are the keys of VMware's VIO management
-#: server OVA as VMware's own automation sets them (vmware/ansible-role-vio `vio_oms_deploy` and VMware's
-#: cPod deploy scripts: vami.ip0/netmask0/gateway/DNS/domain/searchpath.management-server, ntpServer,
-#: viouser_passwd). Not confirmed for every 7.x OVA: override any key if the OVA's OVF descriptor names it
-#: differently. Those automations set no hostname property: `hostname` is unset unless configured.
-DEFAULT_OVF_PROPERTIES: Mapping[str, str] = {
+#: The Manager OVA's properties as its OVF environment names them (`[class.]key[.instance]`, DSP0243 9.5.1),
+#: as VMware's own automation sets them with ovftool (vmware/ansible-role-vio `vio_oms_deploy` and VMware's
+#: cPod deploy scripts). Not confirmed for every 7.x OVA. Those automations set no hostname property.
+VIO_OVA_PROPERTIES: Mapping[str, str] = {
     "address": "vami.ip0.management-server",
     "netmask": "vami.netmask0.management-server",
     "gateway": "vami.gateway.management-server",
@@ -69,8 +67,25 @@ DEFAULT_OVF_PROPERTIES: Mapping[str, str] = {
 }
 
 
+def ovf_property_id(environment_key: str) -> str:
+    """The VAppPropertyInfo id vCenter keeps for an OVF environment key: `vami.ip0.management-server` is
+    class `vami`, id `ip0`, instance `management-server`; a bare key is its own id (vio-facts.md 1)."""
+    parts = environment_key.split(".")
+    return parts[1] if len(parts) == 3 and all(parts) else environment_key
+
+
+#: Defaults of `vio.manager.ovfProperties`: the property *ids* of VIO_OVA_PROPERTIES, because the vSphere
+#: provider matches `vapp.properties` keys on VAppPropertyInfo.Id and refuses anything else after the
+#: import, leaving the VM behind (terraform-provider-vsphere virtual_machine_config_structure.go
+#: `expandVAppConfig`: `newMap[p.Id]`, then "unsupported vApp properties in vapp.properties"; seen with the
+#: real provider against sim/vcsim/engine, tests/vcsim/test_provider.py). Override any id if the OVA's
+#: descriptor names it differently.
+DEFAULT_OVF_PROPERTIES: Mapping[str, str] = {role: ovf_property_id(key) for role, key in VIO_OVA_PROPERTIES.items()}
+
+
 class OvfProperties(Section):
-    """Which OVF property of the Manager OVA carries each value."""
+    """Which OVF property of the Manager OVA carries each value, by property id (`ip0`, not the environment's
+    `vami.ip0.management-server`: the vSphere provider matches ids)."""
 
     address: Name = DEFAULT_OVF_PROPERTIES["address"]
     netmask: Name = DEFAULT_OVF_PROPERTIES["netmask"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from components import ipplan
 from components.config.problems import Problem, duplicates
 from components.config.vcenters import ResourceVcenter
-from components.config.vio import HA_MIN_SERVICE_REPLICAS, Vio
+from components.config.vio import HA_MIN_SERVICE_REPLICAS, Vio, ovf_property_id
 from components.vio_schema import SCALABLE_SERVICES
 
 #: What this module checks, by config key (docs/configuration.md lists it under each key).
@@ -14,6 +14,7 @@ CHECKS: dict[str, str] = {
     "vio.services": "services VIO's scale operation accepts; ha: 2 replicas or more; compact: 1",
     "vio.manager.ova": "required with source ova, refused with source template",
     "vio.manager.template": "required with source template, refused with source ova",
+    "vio.manager.ovfProperties": "property ids, not the OVF environment's `vami.<id>.<instance>` names",
     "resourceVcenter.computeClusters": "no cluster listed twice",
     "resourceVcenter.edgeCluster": "required with podLayout three-pod, refused with two-pod, not a compute cluster",
 }
@@ -39,6 +40,11 @@ def vio_problems(vio: Vio, topology: str) -> list[Problem]:
             out.append(Problem(f"vio.services.{service}", f"{count} replicas: a compact deployment has one "
                                "controller and runs each service once; remove it or set 1"))
     manager = vio.manager
+    for role, key in manager.ovf_properties.model_dump(by_alias=True, exclude_none=True).items():
+        if ovf_property_id(key) != key and key.startswith("vami."):
+            out.append(Problem(f"vio.manager.ovfProperties.{role}", f"{key!r} is the OVF environment's full "
+                               f"name (class.id.instance); the vSphere provider matches vapp.properties on the "
+                               f"property id and refuses the rest after the import: set {ovf_property_id(key)!r}"))
     if manager.source == "ova" and manager.ova is None:
         out.append(Problem("vio.manager.ova", "is required with source 'ova' (URL or path of the VIO OVA)"))
     if manager.source == "template" and manager.template is None:
