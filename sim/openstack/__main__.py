@@ -42,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "install":
         _, spent = release.ensure_installed()
-        print(f"OpenStack {release.RELEASE} in {release.venv_dir()} ({'installed in %.0f s' % spent if spent else 'already installed'})")
+        how = f"installed in {spent:.0f} s" if spent else "already installed"
+        print(f"OpenStack {release.RELEASE} in {release.venv_dir()} ({how})")
         return 0
     if args.command == "stop":
         stopped = services.stop(layout)
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "status":
         state = services.status(layout)
         for name, pid in state.items():
-            print(f"{name:15} {'running (pid %d)' % pid if pid else 'stopped'}")
+            print(f"{name:15} {f'running (pid {pid})' if pid else 'stopped'}")
         return 0 if all(state.values()) else 3
     started = time.monotonic()
     try:

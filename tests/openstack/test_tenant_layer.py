@@ -5,8 +5,6 @@ terraform-provider-openstack sends it, read back, then destroyed with nothing le
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from offline.evaluate import Evaluation
