@@ -1,22 +1,35 @@
-"""`python -m sim.openstack start|stop|status [--ip 127.0.0.x] [--public-host NAME] [--admin-password PW]`.
+"""`python -m sim.openstack start|stop|status|install [--ip 127.0.0.x] [--public-host NAME] [--admin-password PW]`.
 
 start prints the endpoints and the environment a client needs (OS_AUTH_URL, OS_CACERT, ...), and how long
 each phase took; it exits 1 with the log to read when a service does not come up, 2 on bad arguments.
+status exits 3 when any process is not running; status and stop use the options of the last start.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 
 from sim.openstack import procs, release, services
-from sim.openstack.layout import APIS, Admin, Layout, LayoutError
+from sim.openstack.layout import APIS, DEFAULT_IP, Admin, Layout, LayoutError
 
 
 def _layout(args: argparse.Namespace) -> Layout:
-    admin = Admin(password=args.admin_password) if args.admin_password else None
-    return Layout.create(ip=args.ip, public_host=args.public_host, admin=admin)
+    """The options given, else those of the last `start` (state/layout.json), else the defaults: `status`
+    and `stop` describe what runs without repeating start's options."""
+    saved_path = Layout.create(ip=args.ip or DEFAULT_IP).state / "layout.json"
+    saved = json.loads(saved_path.read_text()) if saved_path.exists() and args.command != "start" else {}
+    password = args.admin_password or saved.get("admin_password")
+    layout = Layout.create(ip=args.ip or saved.get("ip"), public_host=args.public_host or saved.get("public_host"),
+                           admin=Admin(password=password) if password else None)
+    if args.command == "start":
+        layout.state.mkdir(parents=True, exist_ok=True)
+        saved_path.write_text(json.dumps({"ip": layout.ip, "public_host": layout.public_host,
+                                          "admin_password": layout.admin.password}))
+        saved_path.chmod(0o600)
+    return layout
 
 
 def _print_endpoints(layout: Layout) -> None:
@@ -34,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ip", help="loopback address to listen on (default 127.0.0.17)")
     parser.add_argument("--public-host", help="host name of the catalog's public endpoints (default: the IP)")
     parser.add_argument("--admin-password", help="the cloud admin's password (default: the simulator's)")
+    parser.add_argument("--json", action="store_true", help="status: print the processes and endpoints as JSON")
     args = parser.parse_args(argv)
     try:
         layout = _layout(args)
@@ -51,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "status":
         state = services.status(layout)
+        if args.json:
+            print(json.dumps({"processes": state, **layout.describe()}, indent=1))
+            return 0 if all(state.values()) else 3
         for name, pid in state.items():
             print(f"{name:15} {f'running (pid {pid})' if pid else 'stopped'}")
         return 0 if all(state.values()) else 3

@@ -4,8 +4,9 @@ processes on its loopback IP with their data under the state directory, never th
 - MariaDB: `mariadb-install-db` once, then `mariadbd --no-defaults` on <ip>:3306 and a socket in the
   state directory; root logs in over that socket (unix_socket auth for the OS user who runs us) to create
   the services' databases and their `openstack` user (idempotent SQL).
-- RabbitMQ: its own epmd on 127.0.0.1:14369 (ERL_EPMD_PORT, so no system epmd is shared or left behind),
-  the broker on <ip>:5672, Erlang distribution pinned to <ip>:25672. The `openstack` user is RabbitMQ's
+- RabbitMQ: its own epmd on 127.0.0.1:<14300 + the IP's last octet> (ERL_EPMD_PORT: no system epmd, nor
+  another simulator's on another IP, is shared or left behind), a node name derived from the IP, the
+  broker on <ip>:5672, Erlang distribution pinned to <ip>:25672. The `openstack` user is RabbitMQ's
   default user (rabbitmq.conf `default_user`/`default_pass`, applied when its database is first made).
 """
 
@@ -20,8 +21,12 @@ from sim.openstack import procs
 from sim.openstack.layout import EPMD_PORT, MARIADB_PORT, RABBIT_DIST_PORT, RABBIT_PORT, Layout
 
 DATABASES = ("keystone", "neutron", "nova_api", "nova_cell0", "octavia")
-#: Our epmd's port, off the default 4369 so a system epmd (if any) is neither used nor disturbed.
-OWN_EPMD_PORT = 10000 + EPMD_PORT
+
+
+def _epmd_port(layout: Layout) -> int:
+    """Off the default 4369 (a system epmd, if any, is neither used nor disturbed) and one per simulator
+    IP: epmd listens on 127.0.0.1 whatever our IP, so two simulators must not share a port."""
+    return EPMD_PORT + 10000 - 69 + int(layout.ip.rsplit(".", 1)[1])
 RABBIT_SERVER = Path("/usr/lib/rabbitmq/bin/rabbitmq-server")
 
 
@@ -74,8 +79,8 @@ def _rabbit_env(layout: Layout) -> dict[str, str]:
     home = layout.dir("rabbitmq")
     return {
         "HOME": str(home),  # .erlang.cookie
-        "ERL_EPMD_PORT": str(OWN_EPMD_PORT),
-        "RABBITMQ_NODENAME": "vionfv@localhost",
+        "ERL_EPMD_PORT": str(_epmd_port(layout)),
+        "RABBITMQ_NODENAME": f"vionfv-{layout.ip.replace('.', '-')}@localhost",
         "RABBITMQ_NODE_IP_ADDRESS": layout.ip,
         "RABBITMQ_NODE_PORT": str(RABBIT_PORT),
         "RABBITMQ_DIST_PORT": str(RABBIT_DIST_PORT),
@@ -101,7 +106,7 @@ def start_rabbitmq(layout: Layout) -> None:
         "default_permissions.configure = .*\ndefault_permissions.read = .*\ndefault_permissions.write = .*\n"
         "loopback_users = none\n"
     )
-    procs.start(layout, "epmd", [_need("epmd"), "-address", "127.0.0.1", "-port", str(OWN_EPMD_PORT)])
+    procs.start(layout, "epmd", [_need("epmd"), "-address", "127.0.0.1", "-port", str(_epmd_port(layout))])
     procs.start(layout, "rabbitmq", [str(RABBIT_SERVER)], env=env)
     procs.wait_tcp(layout, "rabbitmq", RABBIT_PORT, timeout=90)
 

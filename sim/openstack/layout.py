@@ -105,6 +105,16 @@ class Layout:
     def auth_url(self) -> str:
         return self.public_url("keystone") + "/v3"
 
+    def describe(self) -> dict[str, object]:
+        """What a client of the simulated VIO needs (its deployment's public endpoint, the CA, the admin):
+        `python -m sim.openstack status --json` prints it for sim/vio and the tests."""
+        a = self.admin
+        return {
+            "auth_url": self.auth_url, "cacert": str(self.ca_file), "region": a.region, "username": a.username,
+            "project_name": a.project, "user_domain": a.domain, "project_domain": a.domain,
+            "endpoints": {kind: self.public_url(name) for name, kind, _ in APIS},
+        }
+
     # ---- secrets shared by the services (generated once per state directory)
     def secret(self, name: str) -> str:
         path = self.state / "secrets.json"
