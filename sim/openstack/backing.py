@@ -6,7 +6,8 @@ processes on its loopback IP with their data under the state directory, never th
   the services' databases and their `openstack` user (idempotent SQL).
 - RabbitMQ: its own epmd on 127.0.0.1:<14300 + the IP's last octet> (ERL_EPMD_PORT: no system epmd, nor
   another simulator's on another IP, is shared or left behind), a node name derived from the IP, the
-  broker on <ip>:5672, Erlang distribution pinned to <ip>:25672. The `openstack` user is RabbitMQ's
+  broker on <ip>:5672, Erlang distribution bound to <ip>:<25600 + last octet> (RabbitMQ's prelaunch
+  refuses a distribution port in use on any address, so two simulators cannot both take 25672). The `openstack` user is RabbitMQ's
   default user (rabbitmq.conf `default_user`/`default_pass`, applied when its database is first made).
 """
 
@@ -18,15 +19,19 @@ import subprocess
 from pathlib import Path
 
 from sim.openstack import procs
-from sim.openstack.layout import EPMD_PORT, MARIADB_PORT, RABBIT_DIST_PORT, RABBIT_PORT, Layout
+from sim.openstack.layout import EPMD_PORT, MARIADB_PORT, RABBIT_PORT, Layout
 
 DATABASES = ("keystone", "neutron", "nova_api", "nova_cell0", "octavia")
+
+
+def _octet(layout: Layout) -> int:
+    return int(layout.ip.rsplit(".", 1)[1])
 
 
 def _epmd_port(layout: Layout) -> int:
     """Off the default 4369 (a system epmd, if any, is neither used nor disturbed) and one per simulator
     IP: epmd listens on 127.0.0.1 whatever our IP, so two simulators must not share a port."""
-    return EPMD_PORT + 10000 - 69 + int(layout.ip.rsplit(".", 1)[1])
+    return EPMD_PORT + 10000 - 69 + _octet(layout)
 RABBIT_SERVER = Path("/usr/lib/rabbitmq/bin/rabbitmq-server")
 
 
@@ -83,7 +88,7 @@ def _rabbit_env(layout: Layout) -> dict[str, str]:
         "RABBITMQ_NODENAME": f"vionfv-{layout.ip.replace('.', '-')}@localhost",
         "RABBITMQ_NODE_IP_ADDRESS": layout.ip,
         "RABBITMQ_NODE_PORT": str(RABBIT_PORT),
-        "RABBITMQ_DIST_PORT": str(RABBIT_DIST_PORT),
+        "RABBITMQ_DIST_PORT": str(25600 + _octet(layout)),
         "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS": "-kernel inet_dist_use_interface {"
         + ",".join(layout.ip.split("."))
         + "}",

@@ -28,9 +28,6 @@ APIS: tuple[tuple[str, str, int], ...] = (
     ("octavia", "load-balancer", 9876),
 )
 MARIADB_PORT, RABBIT_PORT, EPMD_PORT = 3306, 5672, 4369
-#: Erlang's node-to-node port, pinned (and bound to the IP) instead of RabbitMQ's default 25672 on all
-#: interfaces.
-RABBIT_DIST_PORT = 25672
 
 
 class LayoutError(ValueError):
