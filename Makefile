@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STACK  ?= prod
 
-.PHONY: venv plan test lint system-deps preflight bench clean
+.PHONY: venv plan test lint system-deps preflight bench clean openstack-sim openstack-sim-stop test-openstack
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,19 @@ plan: venv
 # One worker per core (pytest-xdist); session fixtures are evaluated once per worker.
 test: venv system-deps
 	PYTHONPATH=. $(PY) -m pytest -n auto $(ARGS)
+
+# Real OpenStack services (sim/openstack): start them (idempotent; prints the endpoints), stop them, and the
+# `openstack` test layer against them (deselected from `make test`: minutes, see tests/openstack).
+openstack-sim: venv
+	scripts/install-system-deps.sh openstack
+	PYTHONPATH=. $(PY) -m sim.openstack start $(ARGS)
+
+openstack-sim-stop: venv
+	PYTHONPATH=. $(PY) -m sim.openstack stop
+
+test-openstack: venv
+	scripts/install-system-deps.sh openstack
+	PYTHONPATH=. $(PY) -m pytest -p no:xdist --openstack -m openstack tests/openstack $(ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

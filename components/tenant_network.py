@@ -14,6 +14,7 @@ Used by the platform stack (admin credentials, resources placed in the tenant's 
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
@@ -228,9 +229,13 @@ class TenantNetworkStack(pulumi.ComponentResource):
         nets = {n.name: n for n in args.networks}
 
         pool_id = None
-        no_nat = sorted((n.cidr for n in args.networks if n.no_nat), key=lambda c: (int(c.network_address), c.prefixlen))
+        # Neutron stores a pool's prefixes compacted (neutron/ipam/subnet_alloc.py
+        # `_compact_subnetpool_prefix_list`: 172.16.10.0/24 + 172.16.11.0/24 become 172.16.10.0/23), so the
+        # pool is given them collapsed, or every refresh reads back another list (found against real Neutron,
+        # tests/openstack/test_tenant_layer.py). collapse_addresses also sorts them: reordering networks in
+        # config changes nothing.
+        no_nat = list(ipaddress.collapse_addresses(n.cidr for n in args.networks if n.no_nat))
         if no_nat and args.address_scope_id is not None:
-            # The pool's prefixes are a set: sorted so that reordering networks in config changes nothing.
             pool_id = openstack.networking.SubnetPool(
                 f"{name}-subnet-pool",
                 name=f"{args.tenant}-routable",
@@ -315,8 +320,13 @@ class TenantNetworkStack(pulumi.ComponentResource):
             f"{name}-router",
             name=f"{args.tenant}-router",
             external_network_id=args.external_network_id if north_south else None,
-            # SNAT only means something with a gateway; Neutron rejects enable_snat without one.
-            enable_snat=spec.snat if north_south else None,
+            # enable_snat only when false: Neutron's default policy makes naming it in external_gateway_info
+            # admin-only (neutron/conf/policies/router.py, `create_router:external_gateway_info:enable_snat`),
+            # so a tenant's member account is refused even for true, and Neutron's default with a gateway is
+            # SNAT on (`enable_snat_by_default`). The provider sends it only when set
+            # (resource_openstack_networking_router_v2.go, `d.GetOkExists("enable_snat")`). A no-SNAT router
+            # still needs an admin account under the default policy (tests/openstack/test_tenant_policy.py).
+            enable_snat=False if north_south and not spec.snat else None,
             tenant_id=self._tenant_id,
             opts=self._child,
         )

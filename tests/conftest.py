@@ -40,3 +40,18 @@ def dev() -> Evaluation:
 @pytest.fixture(scope="session")
 def three_pod() -> Evaluation:
     return _evaluated("three-pod")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--openstack", action="store_true",
+                     help="run the tests marked `openstack` (real OpenStack services; minutes)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Deselected rather than skipped: the default run neither starts the services nor counts these.
+    if config.getoption("--openstack"):
+        return
+    kept = [i for i in items if i.get_closest_marker("openstack") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i.get_closest_marker("openstack") is not None])
+        items[:] = kept
