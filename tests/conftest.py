@@ -40,3 +40,19 @@ def dev() -> Evaluation:
 @pytest.fixture(scope="session")
 def three_pod() -> Evaluation:
     return _evaluated("three-pod")
+
+
+# --- end-to-end tests (issue 15): marked `e2e`, run by `make e2e` / .ci/run with --e2e on the real toolchain
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--e2e", action="store_true", default=False,
+                     help="run the end-to-end tests (marker e2e) on the real Pulumi toolchain (make toolchain)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--e2e"):
+        return
+    skip = pytest.mark.skip(reason="end-to-end test: runs with --e2e on the real toolchain (make toolchain e2e)")
+    for item in items:
+        if "e2e" in item.keywords:
+            item.add_marker(skip)
+# --- end end-to-end tests

@@ -1,0 +1,145 @@
+"""End-to-end on the real engine: the Pulumi CLI, its Python language host, the two shims and the dynamic
+provider host (all built by `make toolchain`) run preview, up, a no-change preview and destroy of a small
+program that registers a vCenter with the VIO API simulator through the project's VcenterRegistration.
+
+The program lives in a temporary folder, away from the checkout: `components` is found on PYTHONPATH, the
+way an installed package is found, and the provider host (`pulumi-resource-pulumi-python`, started by the
+engine in the program's folder) unpickles the provider class by reference from it (pulumi/pulumi#7453).
+State is a local file backend with the passphrase secrets provider; every credential is a random secret set
+by the test, which then checks that none appears in plaintext in the exported state or the CLI's output.
+Runs only with --e2e (make e2e; .ci/run when the toolchain is complete), skipped with the reason otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sim.vio.server import VioSimulator
+
+ROOT = Path(__file__).resolve().parents[1]
+TOOLCHAIN = ROOT / "scripts" / "toolchain.sh"
+
+pytestmark = pytest.mark.e2e
+
+PROGRAM = textwrap.dedent(
+    """\
+    import pulumi
+
+    from components.vio_api import VcenterRegistration, VioEndpoint
+
+    config = pulumi.Config()
+    endpoint = VioEndpoint(
+        host="127.0.0.1",
+        port=config.require_int("vioPort"),
+        username="admin",
+        password=config.require_secret("vioPassword"),
+        ca_bundle=config.require("vioCa"),
+        timeout=10.0,
+    )
+    registration = VcenterRegistration(
+        "e2e-vcenter-vc-res",
+        endpoint=endpoint,
+        body={
+            "name": "vc-res",
+            "hostname": "vc-res.example",
+            "username": "svc-vio@vsphere.local",
+            "password": config.require_secret("vcenterPassword"),
+            "insecure": False,
+            "is_management": False,
+        },
+    )
+    pulumi.export("registrationName", registration.registration_name)
+    """
+)
+
+
+def _toolchain_env() -> dict[str, str]:
+    status = subprocess.run([str(TOOLCHAIN), "status"], capture_output=True, text=True, check=False)
+    if status.returncode != 0:
+        pytest.skip(status.stdout.strip() or status.stderr.strip())
+    # The script's own exports (PATH, PULUMI_HOME, offline switches, interpreter), read through bash.
+    dump = subprocess.run(["bash", "-c", f'eval "$({TOOLCHAIN} env)" && env -0'], capture_output=True,
+                          check=True, env=os.environ.copy())
+    return dict(item.split("=", 1) for item in dump.stdout.decode().split("\0") if "=" in item)
+
+
+class Cli:
+    def __init__(self, env: dict[str, str], cwd: Path) -> None:
+        self.env, self.cwd, self.transcript = env, cwd, []  # type: list[str]
+
+    def __call__(self, *args: str, stdin: str | None = None) -> str:
+        done = subprocess.run(["pulumi", *args, "--non-interactive"], cwd=self.cwd, env=self.env, input=stdin,
+                              capture_output=True, text=True, timeout=600, check=False)
+        self.transcript += [done.stdout, done.stderr]
+        assert done.returncode == 0, f"pulumi {' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
+        return done.stdout
+
+
+@pytest.fixture
+def sim() -> Iterator[VioSimulator]:
+    with VioSimulator(password=secrets.token_urlsafe(16)) as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    env = _toolchain_env()
+    project = tmp_path / "program"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text(
+        f"name: vionfv-e2e\nruntime:\n  name: python\n  options:\n    virtualenv: {ROOT / '.venv'}\n"
+    )
+    (project / "__main__.py").write_text(PROGRAM)
+    (tmp_path / "state").mkdir()
+    env.update(
+        PULUMI_BACKEND_URL=f"file://{tmp_path / 'state'}",
+        PULUMI_CONFIG_PASSPHRASE=secrets.token_urlsafe(24),
+        PYTHONPATH=str(ROOT),
+    )
+    return Cli(env, project)
+
+
+def _resource(state: dict[str, Any], type_: str) -> dict[str, Any]:
+    [resource] = [r for r in state["deployment"]["resources"] if r["type"] == type_]
+    return resource
+
+
+def test_preview_up_no_change_preview_and_destroy_on_the_real_engine(sim: VioSimulator, cli: Cli) -> None:
+    vcenter_password = secrets.token_urlsafe(16)
+    cli("stack", "init", "e2e", "--secrets-provider", "passphrase")
+    cli("config", "set", "vioPort", str(sim.port))
+    cli("config", "set", "vioCa", "--", sim.ca_pem)
+    cli("config", "set", "--secret", "vioPassword", "--", sim.password)
+    cli("config", "set", "--secret", "vcenterPassword", "--", vcenter_password)
+
+    preview = json.loads(cli("preview", "--json"))
+    assert preview["changeSummary"] == {"create": 2}, preview["changeSummary"]  # the stack and the registration
+    assert sim.vcenters == {}, "a preview must not touch the API"
+
+    cli("up", "--yes", "--skip-preview")
+    assert set(sim.vcenters) == {"vc-res"}
+    assert json.loads(cli("stack", "output", "--json")) == {"registrationName": "vc-res"}
+
+    state = json.loads(cli("stack", "export", "--show-secrets=false"))
+    registration = _resource(state, "pulumi-python:dynamic:Resource")
+    assert registration["id"] == "vc-res"
+    for planted in (vcenter_password, sim.password):
+        assert planted not in json.dumps(state), "a secret is in plaintext in the exported state"
+
+    again = json.loads(cli("preview", "--json", "--expect-no-changes"))
+    assert again["changeSummary"] == {"same": 2}, again["changeSummary"]
+
+    cli("destroy", "--yes", "--skip-preview")
+    assert sim.vcenters == {}, "destroy left the registration behind"
+    cli("stack", "rm", "--yes")
+    for planted in (vcenter_password, sim.password):
+        assert all(planted not in text for text in cli.transcript), "a secret is in plaintext in the CLI output"
