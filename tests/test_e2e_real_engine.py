@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 TOOLCHAIN = ROOT / "scripts" / "toolchain.sh"
 
 pytestmark = pytest.mark.e2e
+#: The key marking a secret value in Pulumi's state (pulumi/pulumi sdk/go/common/resource/sig/sig.go).
+SECRET_SIG = "4dabf18193072939515e22adb298388d"
 
 PROGRAM = textwrap.dedent(
     """\
@@ -74,11 +76,12 @@ def _toolchain_env() -> dict[str, str]:
 
 class Cli:
     def __init__(self, env: dict[str, str], cwd: Path) -> None:
-        self.env, self.cwd, self.transcript = env, cwd, []  # type: list[str]
+        self.env, self.cwd = env, cwd
+        self.transcript: list[str] = []
 
-    def __call__(self, *args: str, stdin: str | None = None) -> str:
-        done = subprocess.run(["pulumi", *args, "--non-interactive"], cwd=self.cwd, env=self.env, input=stdin,
-                              capture_output=True, text=True, timeout=600, check=False)
+    def __call__(self, *args: str) -> str:
+        done = subprocess.run(["pulumi", "--non-interactive", *args], cwd=self.cwd, env=self.env,
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600, check=False)
         self.transcript += [done.stdout, done.stderr]
         assert done.returncode == 0, f"pulumi {' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
         return done.stdout
@@ -130,8 +133,13 @@ def test_preview_up_no_change_preview_and_destroy_on_the_real_engine(sim: VioSim
     assert json.loads(cli("stack", "output", "--json")) == {"registrationName": "vc-res"}
 
     state = json.loads(cli("stack", "export", "--show-secrets=false"))
-    registration = _resource(state, "pulumi-python:dynamic:Resource")
+    # A dynamic resource's type is pulumi-python:dynamic/<module>:<name> (pulumi.dynamic.Resource's module/name).
+    registration = _resource(state, "pulumi-python:dynamic/vio:VcenterRegistration")
     assert registration["id"] == "vc-res"
+    # The pickled provider and the secret outputs are stored encrypted (pulumi/pulumi sdk/python/lib/pulumi/
+    # dynamic/dynamic.py: __provider is a secret input; additional_secret_outputs for the rest).
+    for key in ("__provider", "api_password", "body"):
+        assert SECRET_SIG in registration["outputs"][key], f"{key} is not stored as a secret"
     for planted in (vcenter_password, sim.password):
         assert planted not in json.dumps(state), "a secret is in plaintext in the exported state"
 
