@@ -1,6 +1,6 @@
 """End-to-end on the real engine: the Pulumi CLI, its Python language host, the two shims and the dynamic
-provider host (all built by `make toolchain`) run preview, up, a no-change preview and destroy of a small
-program that registers a vCenter with the VIO API simulator through the project's VcenterRegistration.
+provider host (all built by `make toolchain`) run preview, up, a clean refresh, a no-change preview and
+destroy of a small program that registers a vCenter with the VIO API simulator through the project's VcenterRegistration.
 
 The program lives in a temporary folder, away from the checkout: `components` is found on PYTHONPATH, the
 way an installed package is found, and the provider host (`pulumi-resource-pulumi-python`, started by the
@@ -116,7 +116,7 @@ def _resource(state: dict[str, Any], type_: str) -> dict[str, Any]:
     return resource
 
 
-def test_preview_up_no_change_preview_and_destroy_on_the_real_engine(sim: VioSimulator, cli: Cli) -> None:
+def test_preview_up_clean_refresh_no_change_preview_and_destroy_on_the_real_engine(sim: VioSimulator, cli: Cli) -> None:
     vcenter_password = secrets.token_urlsafe(16)
     cli("stack", "init", "e2e", "--secrets-provider", "passphrase")
     cli("config", "set", "vioPort", str(sim.port))
@@ -143,6 +143,9 @@ def test_preview_up_no_change_preview_and_destroy_on_the_real_engine(sim: VioSim
     for planted in (vcenter_password, sim.password):
         assert planted not in json.dumps(state), "a secret is in plaintext in the exported state"
 
+    # Refresh reads the registration back through the provider's read (GET /api/v2/vcenters/{name}); the
+    # engine itself fails the command if that read differs from the state (--expect-no-changes).
+    cli("refresh", "--yes", "--skip-preview", "--expect-no-changes")
     again = json.loads(cli("preview", "--json", "--expect-no-changes"))
     assert again["changeSummary"] == {"same": 2}, again["changeSummary"]
 
