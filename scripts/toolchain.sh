@@ -15,11 +15,11 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 GO=/usr/local/go/bin/go # Go 1.26.8; Debian's /usr/bin/go (1.19) cannot build these modules
 PULUMI_VERSION=v3.260.0 # pkg/v3 + sdk/v3 (toolchain/cli); requirements.txt pins pulumi==3.260.0 to match
 PYHOST_VERSION=v3.68.0 # sdk/v3 holding the Python language host (toolchain/python-host/tools.go says why)
+TFPROVIDER_VERSION=v1.1.0 # Pulumi.yaml packages.nsxt.version; built from bridge v3.116.0 (toolchain/terraform-provider)
 
 key() {
     local sum
-    sum=$(cd "$ROOT/toolchain" && cat cli/go.mod cli/go.sum python-host/go.mod python-host/go.sum shims/* \
-        | sha256sum | cut -c1-12)
+    sum=$(cd "$ROOT/toolchain" && cat ./*/go.mod ./*/go.sum shims/* | sha256sum | cut -c1-12)
     echo "pulumi-${PULUMI_VERSION}_pyhost-${PYHOST_VERSION}_$("$GO" env GOVERSION)_${sum}"
 }
 DIR=${VIONFV_TOOLCHAIN_DIR:-$HOME/.cache/vio-nfv/toolchain}/$(key)
@@ -50,25 +50,35 @@ record() { # part, seconds, how
     echo "toolchain: $1 $3 in $2s"
 }
 
-go_build() { # part, wrapper folder, package, version, output name
-    local part=$1 module=$ROOT/toolchain/$2 pkg=$3 version=$4 out=$BIN/$5 start=$SECONDS how=built
+go_build() { # part, wrapper folder, package, output name, tags, ldflags
+    local part=$1 module=$ROOT/toolchain/$2 pkg=$3 out=$BIN/$4 tags=$5 ldflags=$6 start=$SECONDS
     if [ -x "$out" ]; then
         record "$part" 0 "cached ($out)"
         return
     fi
-    echo "toolchain: building $pkg $version (log: $DIR/logs/$part.log)"
-    # Release flags of pulumi/pulumi .goreleaser.yml: CGO off, -trimpath, tags osusergo,grpcnotrace, the
-    # version through ldflags. -mod=readonly: the committed go.sum pins every dependency.
+    echo "toolchain: building $pkg (log: $DIR/logs/$part.log)"
+    # CGO off and the version through ldflags, as the releases' .goreleaser.yml; -mod=readonly: the
+    # committed go.sum pins every dependency.
     if ! (cd "$module" && CGO_ENABLED=0 nice -n 10 "$GO" build -mod=readonly -buildvcs=false -trimpath \
-        -tags osusergo,grpcnotrace \
-        -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
-        -o "$out.partial" "$pkg") >"$DIR/logs/$part.log" 2>&1; then
+        -tags "$tags" -ldflags "$ldflags" -o "$out.partial" "$pkg") >"$DIR/logs/$part.log" 2>&1; then
         tail -20 "$DIR/logs/$part.log" >&2
-        echo "toolchain: $part FAILED: (cd toolchain/$2 && go build ... $pkg), log $DIR/logs/$part.log" >&2
+        echo "toolchain: $part FAILED: (cd toolchain/$2 && go build -tags '$tags' -ldflags '$ldflags' $pkg), log $DIR/logs/$part.log" >&2
         return 1
     fi
     mv "$out.partial" "$out"
-    record "$part" $((SECONDS - start)) "$how"
+    record "$part" $((SECONDS - start)) built
+}
+
+# pulumi/pulumi .goreleaser.yml: tags osusergo,grpcnotrace; the version in sdk/v3's version package.
+pulumi_ldflags() { echo "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$1"; }
+
+install_plugin() { # kind, name, version, binary: into $PULUMI_HOME/plugins without resolving anything
+    if [ -d "$PULUMI_HOME/plugins/$1-$2-$3" ]; then
+        record "plugin $1-$2-$3" 0 "cached"
+        return
+    fi
+    "$BIN/pulumi" plugin install "$1" "$2" "$3" --file "$4" --non-interactive >"$DIR/logs/plugin-$2.log" 2>&1
+    record "plugin $1-$2-$3" 0 "installed"
 }
 
 install_shims() {
@@ -105,11 +115,17 @@ build() {
     mkdir -p "$BIN" "$PULUMI_HOME" "$DIR/logs"
     echo "toolchain: cache $DIR"
     local start=$SECONDS
-    go_build cli cli github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$PULUMI_VERSION" pulumi
+    go_build cli cli github.com/pulumi/pulumi/pkg/v3/cmd/pulumi pulumi osusergo,grpcnotrace \
+        "$(pulumi_ldflags "$PULUMI_VERSION")"
     go_build python-host python-host github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python \
-        "$PYHOST_VERSION" pulumi-language-python
+        pulumi-language-python osusergo,grpcnotrace "$(pulumi_ldflags "$PYHOST_VERSION")"
     install_shims
     "$BIN/pulumi" version >"$DIR/versions.txt"
+    # Not needed by the end-to-end tests (status): built last, so a budget cut falls on it.
+    go_build terraform-provider terraform-provider github.com/pulumi/pulumi-terraform-bridge/v3/dynamic \
+        pulumi-resource-terraform-provider "" \
+        "-X google.golang.org/protobuf/reflect/protoregistry.conflictPolicy=ignore -X github.com/pulumi/pulumi-terraform-bridge/v3/dynamic/version.version=$TFPROVIDER_VERSION"
+    install_plugin resource terraform-provider "$TFPROVIDER_VERSION" "$BIN/pulumi-resource-terraform-provider"
     probe_unserved
     record all $((SECONDS - start)) "done"
 }
