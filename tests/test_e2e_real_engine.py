@@ -13,7 +13,6 @@ Runs only with --e2e (make e2e; .ci/run when the toolchain is complete), skipped
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import subprocess
 import textwrap
@@ -24,9 +23,9 @@ from typing import Any
 import pytest
 
 from sim.vio.server import VioSimulator
+from tests.toolchain_env import toolchain_env
 
 ROOT = Path(__file__).resolve().parents[1]
-TOOLCHAIN = ROOT / "scripts" / "toolchain.sh"
 
 pytestmark = pytest.mark.e2e
 #: The key marking a secret value in Pulumi's state (pulumi/pulumi sdk/go/common/resource/sig/sig.go).
@@ -64,16 +63,6 @@ PROGRAM = textwrap.dedent(
 )
 
 
-def _toolchain_env() -> dict[str, str]:
-    status = subprocess.run([str(TOOLCHAIN), "status"], capture_output=True, text=True, check=False)
-    if status.returncode != 0:
-        pytest.skip(status.stdout.strip() or status.stderr.strip())
-    # The script's own exports (PATH, PULUMI_HOME, offline switches, interpreter), read through bash.
-    dump = subprocess.run(["bash", "-c", f'eval "$({TOOLCHAIN} env)" && env -0'], capture_output=True,
-                          check=True, env=os.environ.copy())
-    return dict(item.split("=", 1) for item in dump.stdout.decode().split("\0") if "=" in item)
-
-
 class Cli:
     def __init__(self, env: dict[str, str], cwd: Path) -> None:
         self.env, self.cwd = env, cwd
@@ -95,7 +84,7 @@ def sim() -> Iterator[VioSimulator]:
 
 @pytest.fixture
 def cli(tmp_path: Path) -> Cli:
-    env = _toolchain_env()
+    env = toolchain_env()
     project = tmp_path / "program"
     project.mkdir()
     (project / "Pulumi.yaml").write_text(
