@@ -22,7 +22,8 @@ key() {
     sum=$(cd "$ROOT/toolchain" && cat ./*/go.mod ./*/go.sum shims/* | sha256sum | cut -c1-12)
     echo "pulumi-${PULUMI_VERSION}_pyhost-${PYHOST_VERSION}_$("$GO" env GOVERSION)_${sum}"
 }
-DIR=${VIONFV_TOOLCHAIN_DIR:-$HOME/.cache/vio-nfv/toolchain}/$(key)
+# Beside the Go build cache, which Go keeps under $XDG_CACHE_HOME (else $HOME/.cache) too.
+DIR=${VIONFV_TOOLCHAIN_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/vio-nfv/toolchain}/$(key)
 BIN=$DIR/bin
 export PULUMI_HOME=$DIR/home
 
