@@ -47,7 +47,7 @@ bench: venv
 	PYTHONPATH=. $(PY) -m benchmarks.vio_poll_bench
 
 # --- real toolchain (issue 15): the Pulumi CLI, its Python language host and shims, built from Go modules
-# into ~/.cache/vio-nfv/toolchain (README, "Real toolchain"); `make e2e` runs the end-to-end tests on it.
+# into ~/.cache/vio-nfv/toolchain (docs/real-toolchain.md); `make e2e` runs the end-to-end tests on it.
 toolchain:
 	scripts/toolchain.sh build
 

@@ -33,12 +33,27 @@ def naive(endpoint: inv.Endpoint, counter: inv.RoundTripCounter) -> inv.Inventor
     content: Any = vim.ServiceInstance("ServiceInstance", stub).RetrieveContent()
     content.sessionManager.Login(endpoint.username, endpoint.password)
     dcs, clusters, hosts, datastores, switches, groups, vms = [], [], [], [], [], [], []
+    folders: list[inv.Folder] = []
+    pools: list[inv.ResourcePool] = []
 
-    def walk(folder: Any) -> list[Any]:
+    def walk(folder: Any, dc: str = "", at: str = "") -> list[Any]:
+        """Leaves below `folder`; with `dc`, also records every folder on the way (a VM folder's path)."""
         out: list[Any] = []
         for child in folder.childEntity:
-            out += walk(child) if isinstance(child, vim.Folder) else [child]
+            if isinstance(child, vim.Folder):
+                path = f"{at}/{child.name}" if at else child.name
+                if dc:
+                    folders.append(inv.Folder(dc, path, child._moId))
+                out += walk(child, dc, path)
+            else:
+                out.append(child)
         return out
+
+    def child_pools(pool: Any, dc: str, cluster: str, at: str) -> None:
+        for child in pool.resourcePool or []:
+            path = f"{at}/{child.name}" if at else child.name
+            pools.append(inv.ResourcePool(dc, cluster, path, child._moId))
+            child_pools(child, dc, cluster, path)
 
     for dc in walk(content.rootFolder):
         dc_name = dc.name
@@ -47,6 +62,7 @@ def naive(endpoint: inv.Endpoint, counter: inv.RoundTripCounter) -> inv.Inventor
             cluster = cr.name if isinstance(cr, vim.ClusterComputeResource) else None
             if cluster:
                 clusters.append((dc_name, cluster))
+            child_pools(cr.resourcePool, dc_name, cr.name, "")
             for h in cr.host:
                 hw, stats = h.summary.hardware, h.summary.quickStats
                 hosts.append(inv.Host(
@@ -62,29 +78,35 @@ def naive(endpoint: inv.Endpoint, counter: inv.RoundTripCounter) -> inv.Inventor
             if isinstance(net, vim.DistributedVirtualSwitch):
                 switches.append((dc_name, net.name))
             elif isinstance(net, vim.dvs.DistributedVirtualPortgroup):
-                dvs: Any = net.config.distributedVirtualSwitch
-                groups.append(inv.PortGroup(net.name, dc_name, dvs.name))
-        for vm in walk(dc.vmFolder):
+                config: Any = net.config
+                groups.append(inv.PortGroup(net.name, dc_name, config.distributedVirtualSwitch.name, net._moId,
+                                            net.key, inv.vlan_text(config.defaultPortConfig)))
+            elif isinstance(net, vim.Network):
+                groups.append(inv.PortGroup(net.name, dc_name, None, net._moId, distributed=False))
+        for vm in walk(dc.vmFolder, dc_name):
             guest = vm.guest
             ips = [guest.ipAddress] if guest.ipAddress else []
             for nic in guest.net or []:
                 ips += [ip for ip in nic.ipAddress or [] if ip not in ips]
-            folders, up = [], vm.parent
+            vm_folder, up = [], vm.parent
             while isinstance(up, vim.Folder):
-                folders.append(up.name)
+                vm_folder.append(up.name)
                 up = up.parent
             # A template has no resource pool; vcsim's Fetch of an unset property panics instead of
             # returning nothing, so the walk does not ask.
-            template = bool(vm.config.template)
-            pools, pool = [], None if template else vm.resourcePool
+            vm_config = vm.config
+            template = bool(vm_config.template)
+            vm_pools, pool = [], None if template else vm.resourcePool
             while isinstance(pool, vim.ResourcePool):
-                pools.append(pool.name)
+                vm_pools.append(pool.name)
                 pool = pool.parent
             vms.append(inv.VirtualMachine(
                 vm.name, dc_name, template, tuple(ips),
-                folder="/".join(reversed(folders[:-1])) if isinstance(up, vim.Datacenter) else "",
+                folder="/".join(reversed(vm_folder[:-1])) if isinstance(up, vim.Datacenter) else "",
                 cluster=pool.name if isinstance(pool, vim.ComputeResource) else "",
-                resource_pool="/".join(reversed(pools[:-1])),
+                resource_pool="/".join(reversed(vm_pools[:-1])),
+                moid=vm._moId,
+                uuid=str(vm_config.uuid or ""),
             ))
     about = content.about
     content.sessionManager.Logout()
@@ -93,7 +115,9 @@ def naive(endpoint: inv.Endpoint, counter: inv.RoundTripCounter) -> inv.Inventor
         tuple(sorted(clusters)), tuple(sorted(hosts, key=lambda h: (h.datacenter, h.cluster or "", h.name))),
         tuple(sorted(datastores, key=lambda d: (d.datacenter, d.name))), tuple(sorted(switches)),
         tuple(sorted(groups, key=lambda g: (g.datacenter, g.name))),
-        tuple(sorted(vms, key=lambda v: (v.datacenter, v.name))), counter.count,
+        tuple(sorted(vms, key=lambda v: (v.datacenter, v.name))),
+        tuple(sorted(folders, key=lambda f: (f.datacenter, f.path))),
+        tuple(sorted(pools, key=lambda r: (r.datacenter, r.cluster, r.path))), counter.count,
     )
 
 

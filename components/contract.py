@@ -1,7 +1,7 @@
 """The platform stack's output contract: what it exports and what other stacks may rely on.
 
 Keys are flat camelCase stack outputs so a consumer reads one with `StackReference.get_output(key)`.
-`__main__.py` exports exactly these (a test checks it, and that the README table lists them);
+`__main__.py` exports exactly these (a test checks it, and that docs/library-and-contract.md lists them);
 `read_platform` is how a consuming stack reads them, failing clearly when a key is missing.
 
 The contract is versioned (semver, `CONTRACT_VERSION`, exported as `contractVersion`): a new key is a minor
@@ -24,7 +24,7 @@ CONTRACT_VERSION = "1.0.0"
 CONTRACT_VERSION_KEY = "contractVersion"
 
 #: key -> description. Never rename a key silently (consumers break): a removed or renamed key is listed in
-#: REMOVED with what replaces it, and the README's contract table says so.
+#: REMOVED with what replaces it, and the contract table of docs/library-and-contract.md says so.
 OUTPUTS: dict[str, str] = {
     CONTRACT_VERSION_KEY: "Semver of this output contract; a consumer built for another major refuses it.",
     "topology": "Management plane topology: `ha` or `compact`.",

@@ -20,8 +20,15 @@ import pulumi
 import pulumi_vsphere as vsphere
 
 from components import ipplan
-from components.settings import DEFAULT_OVF_PROPERTIES, DVS_MOID_HOW, DVS_MOID_PATTERN
+from components.settings import (
+    DEFAULT_OVF_PROPERTIES,
+    DVS_MOID_HOW,
+    DVS_MOID_PATTERN,
+    HA_MIN_SERVICE_REPLICAS,
+)
 from components.vio_api import NsxBackend, OpenStackDeployment, VcenterRegistration, VioEndpoint
+from components.vio_bodies import cluster_body
+from components.vio_deployment import READY_WORDS, is_controller, word
 
 
 @dataclass(frozen=True)
@@ -104,29 +111,44 @@ class ComputeClusterArgs:
 @dataclass(frozen=True)
 class NsxBackendArgs:
     """The `nsx_backend` structure: ids/names from the NSX side (not policy paths). Passwords plaintext
-    secrets: the provider base64-encodes them."""
+    secrets: the provider base64-encodes them.
+
+    `overlay_tz`, `vlan_tz`, `tier0`, `dhcp_profile`, `metadata_proxy` are plain values: the fixed NSX ids
+    (or display names) the NSX objects are created under, never outputs of those resources. Pulumi
+    replaces a dependent whose replace-on-change input takes a replaced resource's output
+    (pulumi/pulumi pkg/resource/deploy/step_generator.go calculateDependentReplacements: property
+    dependencies are made unknown and the provider's Diff decides), so an output here would make a Tier-0
+    replacement (haMode) replace the registration and the deployment. The NsxBackend resource checks at
+    create and update that they exist (the Manager's NSX validation read).
+    `ready`: not sent; the registration waits for it (the NSX objects' ids resolve once they exist). Its
+    input is bookkeeping the providers never diff, so waiting on it never replaces anything.
+    """
 
     managers: str
     username: str
     password: pulumi.Input[str]
     insecure: bool
-    overlay_tz: pulumi.Input[str]
-    vlan_tz: pulumi.Input[str]
-    tier0: pulumi.Input[str]
-    dhcp_profile: pulumi.Input[str]
-    metadata_proxy: pulumi.Input[str]
+    overlay_tz: str
+    vlan_tz: str
+    tier0: str
+    dhcp_profile: str
+    metadata_proxy: str
     metadata_proxy_secret: pulumi.Input[str]
+    ready: pulumi.Input[Any] | None = None
 
 
 @dataclass(frozen=True)
 class ApiArgs:
-    """How the provider reaches the Manager's Public API (host: the Manager's planned address)."""
+    """How the provider reaches the Manager's Public API (host: the Manager's planned address).
+    `boot_timeout`: how long the first call waits for the new Manager's API (its first boot runs for
+    minutes after the VM reports an address)."""
 
     username: str = "admin"
     port: int = 443
     insecure: bool = False
     ca_bundle: str | None = None
     timeout: float = 30.0
+    boot_timeout: float = 1800.0
 
 
 @dataclass(frozen=True)
@@ -136,7 +158,10 @@ class ManagementPlaneArgs:
     `plan` is `ipplan.make_plan`'s result (Manager address, VIPs, VIO ranges, controllers). In `ha` the
     deployment is `ha_enabled` with `plan.controllers` (3-10) controllers and every service must keep at
     least `min_ready_replicas` (2) ready replicas; `compact` is one controller without HA.
-    `compute_clusters` is keyed by cluster name: removing one changes the body's list, never a name.
+    `compute_clusters` is keyed by cluster name: adding or removing one is VIO's day-2 procedure on the
+    running deployment (components/vio_day2.py), never a replacement. `controllers` (plan.controllers) is
+    fixed at create; `service_replicas` (`{"nova": 3}`) scales services in place. `rebuild_intended` lets
+    a preview replace the deployment or a registration (policy `vio-rebuild-intended`).
     """
 
     plan: ipplan.Plan
@@ -161,6 +186,8 @@ class ManagementPlaneArgs:
     poll_interval: float = 10.0
     delete_on_destroy: bool = False
     protect: bool = True
+    service_replicas: Mapping[str, int] = field(default_factory=dict)
+    rebuild_intended: bool = False
 
 
 #: Fields vCenter rewrites after deploy, or that change when the OVA/template is rebuilt: diffing them
@@ -170,7 +197,7 @@ class ManagementPlaneArgs:
 VM_IGNORE_CHANGES = ["clone", "ovf_deploy", "vapp", "ept_rvi_mode", "hv_mode", "guest_id"]
 
 #: Every service keeps this many ready replicas in `ha` (no single point of failure).
-HA_MIN_READY_REPLICAS = 2
+HA_MIN_READY_REPLICAS = HA_MIN_SERVICE_REPLICAS
 
 
 class ManagementPlane(pulumi.ComponentResource):
@@ -216,6 +243,7 @@ class ManagementPlane(pulumi.ComponentResource):
             insecure=args.api.insecure,
             ca_bundle=args.api.ca_bundle,
             timeout=args.api.timeout,
+            boot_timeout=args.api.boot_timeout,
         )
         # Dynamic resources are served by the `pulumi-python` package's default provider: no explicit
         # provider exists for them (pulumi-facts.md, "Dynamic providers"), and the vSphere provider this
@@ -239,6 +267,7 @@ class ManagementPlane(pulumi.ComponentResource):
                     "insecure": vc.insecure,
                     "is_management": role == "management",
                 },
+                rebuild_intended=args.rebuild_intended,
                 opts=api_opts(manager),
             )
             for role, vc in (("management", args.management_vcenter), ("resource", args.resource_vcenter))
@@ -262,14 +291,17 @@ class ManagementPlane(pulumi.ComponentResource):
             "metadata_proxy_shared_secret": pulumi.Output.secret(nsx.metadata_proxy_secret),
             "native_dhcp_metadata": True,
         }
-        backend = NsxBackend(f"{name}-nsx", endpoint=endpoint, body=nsx_body, opts=api_opts(manager))
+        backend = NsxBackend(f"{name}-nsx", endpoint=endpoint, body=nsx_body, waits_for=nsx.ready,
+                             rebuild_intended=args.rebuild_intended, opts=api_opts(manager))
 
         ha = plan.topology == "ha"
         self.deployment = OpenStackDeployment(
             f"{name}-deployment",
             endpoint=endpoint,
-            body=_cluster_body(args, ha, nsx_body, registrations["resource"].registration_name),
+            body=cluster_body(args, ha, nsx_body),
             controllers=plan.controllers,
+            replicas=dict(args.service_replicas),
+            rebuild_intended=args.rebuild_intended,
             min_ready_replicas=HA_MIN_READY_REPLICAS if ha else 1,
             deploy_timeout=args.deploy_timeout,
             poll_interval=args.poll_interval,
@@ -284,7 +316,10 @@ class ManagementPlane(pulumi.ComponentResource):
         self.status = self.deployment.status
         self.endpoints = self.deployment.endpoints
         self.services = self.deployment.services
-        self.nodes = self.deployment.nodes.apply(lambda nodes: ipplan.by_role(plan, nodes))
+        # Roles as VIO reports them (free text): every controller synonym is filed under `controller`.
+        self.nodes = self.deployment.nodes.apply(
+            lambda nodes: ipplan.by_role(plan, [{**n, "role": "controller"} if is_controller(n) else n for n in nodes or []])
+        )
         self.public_endpoint = pulumi.Output.all(self.deployment.status, self.deployment.endpoints).apply(
             lambda se: keystone_url(se[0], se[1], name)
         )
@@ -377,86 +412,15 @@ class ManagementPlane(pulumi.ComponentResource):
         )
 
 
-def _network(kind: str, net: VioNetworkArgs) -> dict[str, Any]:
-    # Data structure `network`: type, name, ip_ranges[{begin_ip, end_ip}], netmask, gateway, dns[].
-    return {
-        "type": kind,
-        "name": net.port_group,
-        "ip_ranges": [{"begin_ip": str(net.vio_range.start), "end_ip": str(net.vio_range.end)}],
-        "netmask": str(net.cidr.netmask),
-        "gateway": str(net.gateway),
-        "dns": [str(d) for d in net.dns],
-    }
-
-
-def _compute_cluster(name: str, cc: ComputeClusterArgs, resource_vcenter: pulumi.Input[str]) -> dict[str, Any]:
-    """One `compute_cluster` entry; `dvs_moid` only when set (Optional: enhanced networking/SR-IOV only)."""
-    entry: dict[str, Any] = {
-        # Waits for `wait_for` (the cluster ready for tenants) without sending it.
-        "cluster_name": name if cc.wait_for is None else pulumi.Output.all(name, cc.wait_for).apply(lambda v: v[0]),
-        # The registration's name in the Manager (VcenterRegistration.registration_name).
-        "vcenter_name": resource_vcenter,
-        "datastore_regex": cc.datastore_regex,
-        "availability_zone_name": cc.availability_zone,
-    }
-    if cc.dvs_moid is not None:
-        entry["dvs_moid"] = cc.dvs_moid
-    return entry
-
-
-def _cluster_body(
-    args: ManagementPlaneArgs, ha: bool, nsx_body: Mapping[str, Any], resource_vcenter: pulumi.Input[str]
-) -> dict[str, Any]:
-    """The `cluster` data structure (POST /api/v2/clusters), developer.broadcom.com/xapis/
-    vmware-integrated-openstack-api/7.0/data-structures/cluster. Compute clusters sorted by name so the
-    body does not depend on config order."""
-    plan, place = args.plan, args.placement
-    return {
-        "name": args.deployment_name,
-        "ha_enabled": ha,
-        "ip_access_enabled": False,
-        "endpoints": {
-            "hostname": args.public_hostname,
-            "private_vip": str(plan.private_vip),
-            "public_vip": str(plan.public_vip),
-        },
-        "management_cluster": {
-            "datacenter": place.datacenter,
-            "datastore": place.datastore,
-            "resourcepool": place.resource_pool,
-        },
-        "networks": [
-            _network("management", args.management_network),
-            _network("api", args.api_network),
-        ],
-        "openstack_info": {
-            "compute": {
-                "compute_clusters": [
-                    _compute_cluster(cluster, cc, resource_vcenter)
-                    for cluster, cc in sorted(args.compute_clusters.items())
-                ],
-                "default_availability_zone_name": args.default_availability_zone,
-                # Documented Required booleans of `compute`: no PCI passthrough, no tenant vDCs.
-                "passthrough": False,
-                "tenant_vdc": False,
-            },
-            "identity": {
-                "admin_domain_name": args.openstack_admin_domain,
-                "admin_user": args.openstack_admin_user,
-                "admin_password": pulumi.Output.secret(args.openstack_admin_password),
-            },
-            "neutron": {"neutron_backend": "nsxp", "nsx": dict(nsx_body)},
-        },
-    }
-
-
 def keystone_url(status: str | None, endpoints: Mapping[str, Any] | None, name: str = "deployment") -> str:
     """Keystone v3 on the deployment's public hostname, from the status VIO reports. Fails while the
     deployment is not `running`, so nothing built on the URL can start early."""
-    if status != "running" or not endpoints or not endpoints.get("hostname"):
+    # The status word is free text in the reference (data-structures/cluster_status): compared as the
+    # provider's readiness does (case-insensitive, with synonyms).
+    if word(status) not in READY_WORDS or not endpoints or not endpoints.get("hostname"):
         raise pulumi.RunError(
             f"{name}: the OpenStack deployment reports status {status!r}, endpoints {endpoints!r}; "
-            "OpenStack resources wait for status 'running' with a public hostname"
+            "OpenStack resources wait for status 'running' (or a synonym) with a public hostname"
         )
     return f"https://{endpoints['hostname']}:5000/v3"
 

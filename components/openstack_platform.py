@@ -13,6 +13,8 @@ from ipaddress import IPv4Address, IPv4Network
 import pulumi
 import pulumi_openstack as openstack
 
+from components import vio_enforcement
+
 #: VIO's NSX-T (policy) plugin accepts exactly one provider network type for an external network backed
 #: by a Tier-0: `l3_ext`, with the Tier-0's NSX id as the physical network (the plugin falls back to its
 #: default Tier-0 when the physical network is omitted and refuses an id NSX does not know). Source: the
@@ -64,9 +66,18 @@ class FlavorArgs:
 
 @dataclass(frozen=True)
 class RoleAssignmentArgs:
+    """A role on the project for the user or group named `user`/`group` in Keystone domain `domain_id`.
+
+    `admin` needs `cloud_admin`: on a project it is still cloud-wide administration under the default
+    policies (components/vio_enforcement.py `role_problem`); the grant is then named `...-admin-cloud-wide`
+    so that the policy pack can tell it was meant.
+    """
+
     role: str
     user: str | None = None
     group: str | None = None
+    domain_id: str = "default"
+    cloud_admin: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,7 +113,8 @@ class OpenStackPlatformArgs:
 class OpenStackPlatform(pulumi.ComponentResource):
     """Children: `{name}-ext-net`, `{name}-ext-subnet`, `{name}-routable-scope`, `{name}-ext-pool`,
     `{name}-flavor-{flavor}`, `{name}-project-{tenant}`, `{name}-quota-compute-{tenant}`,
-    `{name}-quota-network-{tenant}`, `{name}-role-{tenant}-{user|group}-{principal}-{role}`."""
+    `{name}-quota-network-{tenant}`, `{name}-role-{tenant}-{user|group}-{principal}-{role}` (with
+    `-cloud-wide` appended to an `admin` grant made on purpose)."""
 
     external_network_id: pulumi.Output[str | None]
     external_network_name: pulumi.Output[str | None]
@@ -248,15 +260,25 @@ class OpenStackPlatform(pulumi.ComponentResource):
         for ra in project.role_assignments:
             kind, principal = ("user", ra.user) if ra.user is not None else ("group", ra.group)
             assert principal is not None
+            refused = vio_enforcement.role_problem(ra.role, ra.cloud_admin, "VIO", vio_enforcement.release(None)[1])
+            if refused:
+                raise ValueError(f"OpenStackPlatform {name!r}: {kind} {principal!r} on project {key!r}: {refused}")
+            # A name alone is ambiguous across domains (the lookup fails when two domains hold it) and an
+            # LDAP-backed domain's users are only found in it: pulumi-openstack 5.5.x identity.get_user /
+            # get_group `domain_id` ("The domain this user belongs to").
             if kind == "user":
-                principal_id = openstack.identity.get_user_output(name=principal, opts=invoke).id
+                principal_id = openstack.identity.get_user_output(name=principal, domain_id=ra.domain_id, opts=invoke).id
             else:
-                principal_id = openstack.identity.get_group_output(name=principal, opts=invoke).id
+                principal_id = openstack.identity.get_group_output(name=principal, domain_id=ra.domain_id, opts=invoke).id
+            grant = f"{name}-role-{key}-{kind}-{principal}-{ra.role}"
             openstack.identity.RoleAssignment(
-                f"{name}-role-{key}-{kind}-{principal}-{ra.role}",
+                f"{grant}-cloud-wide" if ra.cloud_admin else grant,
                 project_id=created.id,
                 role_id=roles[ra.role].id,
                 **{f"{kind}_id": principal_id},
-                opts=child,
+                # Marking an existing grant as meant keeps it (a rename, not a revoke and re-grant).
+                opts=pulumi.ResourceOptions.merge(
+                    child, pulumi.ResourceOptions(aliases=[pulumi.Alias(name=grant)] if ra.cloud_admin else None)
+                ),
             )
         return created.id

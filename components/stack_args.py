@@ -7,6 +7,8 @@ example) builds them from `components.settings`.
 
 from __future__ import annotations
 
+import pulumi
+
 from components import ipplan
 from components.edge_resource_pod import EdgeResourcePod, EdgeResourcePodArgs
 from components.management_plane import (
@@ -106,7 +108,7 @@ def edge_resource_pod(settings: Settings, credentials: Credentials) -> EdgeResou
             bgp_password=credentials.bgp_neighbor_password,
             dhcp_lease_time=settings.nsx.dhcp.lease_time,
             metadata_proxy=MetadataProxyArgs(
-                name=settings.nsx.metadata_proxy.name or f"{prefix}-md-proxy",
+                name=metadata_proxy_nsx_id(settings),
                 server_address=settings.metadata_proxy_server(),
                 secret=credentials.nsx_metadata_proxy_secret,
             ),
@@ -183,12 +185,19 @@ def management_plane(
             username=nsx.username,
             password=credentials.nsx_password,
             insecure=nsx.allow_unverified_ssl,
-            overlay_tz=resource_pod.overlay_transport_zone_id,
-            vlan_tz=resource_pod.vlan_transport_zone_id,
-            tier0=resource_pod.tier0_id,
-            dhcp_profile=resource_pod.dhcp_server_id,
-            metadata_proxy=resource_pod.metadata_proxy_id.apply(lambda v: v or ""),
+            # Plain values (fixed ids; transport zones by the display name the Manager's NSX validation
+            # also matches): a replaced Tier-0 keeps its id and replaces nothing of VIO.
+            overlay_tz=nsx.overlay_transport_zone,
+            vlan_tz=nsx.vlan_transport_zone,
+            tier0=tier0_nsx_id(settings),
+            dhcp_profile=dhcp_server_nsx_id(settings),
+            metadata_proxy=metadata_proxy_nsx_id(settings),
             metadata_proxy_secret=credentials.nsx_metadata_proxy_secret,
+            # Ordering only: the registration is made once the NSX objects exist.
+            ready=pulumi.Output.all(
+                resource_pod.tier0_id, resource_pod.dhcp_server_id, resource_pod.metadata_proxy_id,
+                resource_pod.overlay_transport_zone_id, resource_pod.vlan_transport_zone_id,
+            ),
         ),
         openstack_admin_user=settings.openstack.username,
         openstack_admin_password=credentials.openstack_password,
@@ -199,15 +208,28 @@ def management_plane(
             insecure=vio.api.insecure,
             ca_bundle=vio.api.ca_bundle,
             timeout=vio.api.timeout_seconds,
+            boot_timeout=vio.boot_timeout_minutes * 60.0,
         ),
         deploy_timeout=vio.deploy_timeout_minutes * 60.0,
         delete_on_destroy=vio.delete_on_destroy,
+        service_replicas=dict(vio.services),
+        rebuild_intended=vio.rebuild_intended,
     )
 
 
 def tier0_nsx_id(settings: Settings) -> str:
     """The Tier-0's fixed NSX id (also its display name): what VIO and the external network are told."""
     return settings.nsx.tier0.name or f"{settings.name_prefix}-t0"
+
+
+def dhcp_server_nsx_id(settings: Settings) -> str:
+    """The DHCP server profile's fixed NSX id, as components/nsx_edge.py creates it (`<tier0>-dhcp`)."""
+    return f"{tier0_nsx_id(settings)}-dhcp"
+
+
+def metadata_proxy_nsx_id(settings: Settings) -> str:
+    """The metadata proxy's fixed NSX id (also its display name)."""
+    return settings.nsx.metadata_proxy.name or f"{settings.name_prefix}-md-proxy"
 
 
 def openstack_platform(settings: Settings) -> OpenStackPlatformArgs:
@@ -256,7 +278,11 @@ def openstack_platform(settings: Settings) -> OpenStackPlatformArgs:
                     "security_group_rule": t.quotas.network.security_group_rules,
                 },
                 role_assignments=tuple(
-                    RoleAssignmentArgs(role=ra.role, user=ra.user, group=ra.group) for ra in t.role_assignments
+                    RoleAssignmentArgs(
+                        role=ra.role, user=ra.user, group=ra.group,
+                        domain_id=ra.domain_id or settings.openstack.identity_domain_id, cloud_admin=ra.cloud_admin,
+                    )
+                    for ra in t.role_assignments
                 ),
             )
             for t in settings.tenants

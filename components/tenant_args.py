@@ -67,7 +67,8 @@ def tenant_network(
                 description=g.description,
                 rules=tuple(
                     SecurityRuleArgs(
-                        r.name, r.direction, r.protocol, port_range(r.ports), r.remote_cidr, r.remote_group
+                        r.name, r.direction, r.protocol, port_range(r.ports), r.remote_cidr, r.remote_group,
+                        r.icmp_type, r.icmp_code,
                     )
                     for r in g.rules
                 ),

@@ -21,6 +21,8 @@ from ipaddress import IPv4Address, IPv4Network
 import pulumi
 import pulumi_openstack as openstack
 
+from components import vio_enforcement
+
 
 @dataclass(frozen=True)
 class NetworkArgs:
@@ -62,7 +64,8 @@ class FloatingIpArgs:
 
 @dataclass(frozen=True)
 class SecurityRuleArgs:
-    """`ports` is (min, max) or None for all; `protocol` "any" means every protocol."""
+    """`ports` is (min, max) or None for all, tcp/udp only; `protocol` "any" means every protocol;
+    `icmp_type`/`icmp_code` limit an icmp rule (Neutron carries them in port_range_min/max)."""
 
     name: str
     direction: str
@@ -70,13 +73,21 @@ class SecurityRuleArgs:
     ports: tuple[int, int] | None = None
     remote_cidr: IPv4Network | None = None
     remote_group: str | None = None
+    icmp_type: int | None = None
+    icmp_code: int | None = None
 
 
 @dataclass(frozen=True)
 class SecurityGroupArgs:
+    """A group that lists egress rules allows only those outbound; one that lists none keeps Neutron's
+    default allow-all egress (see `TenantNetworkStack._security_group`)."""
+
     name: str
     description: str = ""
     rules: Sequence[SecurityRuleArgs] = ()
+
+    def owns_egress(self) -> bool:
+        return any(r.direction == "egress" for r in self.rules)
 
 
 @dataclass(frozen=True)
@@ -165,6 +176,15 @@ def _protocol(protocol: str) -> str | None:
 def _check(name: str, args: TenantNetworkArgs) -> None:
     """What the resources below rely on, checked before any exists (settings.py reports the same rules
     with config keys; this guards other callers of the component)."""
+    for group in args.security_groups:
+        for rule in group.rules:
+            icmp = vio_enforcement.icmp_problem(rule.protocol, rule.icmp_type, rule.icmp_code)
+            problem = vio_enforcement.port_protocol_problem(rule.protocol, rule.ports is not None) or (
+                icmp[1] if icmp else None
+            )
+            if problem:
+                raise ValueError(f"TenantNetworkStack {name!r}: security group {group.name!r} rule {rule.name!r}: "
+                                 f"{problem}")
     nets = {n.name: n for n in args.networks}
     north_south = args.router is not None and args.router.external_gateway
     for what, network in [("floating IP", f.network) for f in args.floating_ips] + [
@@ -359,10 +379,22 @@ class TenantNetworkStack(pulumi.ComponentResource):
         self.floating_ips[fip.name] = address.address
 
     def _security_group(self, name: str, group: SecurityGroupArgs) -> openstack.networking.SecGroup:
+        """Egress as configured. Neutron gives every new group two allow-all egress rules, IPv4 and IPv6,
+        and no ingress rule (only a project's `default` group also gets ingress from itself):
+        neutron/db/securitygroups_db.py `create_security_group`, `for ethertype in
+        ext_sg.sg_supported_ethertypes`. Egress rules listed beside them would restrict nothing, so a group
+        that lists egress rules is created with `delete_default_rules` (pulumi-openstack 5.5.x
+        networking.SecGroup; terraform-provider-openstack openstack/resource_openstack_networking_secgroup_v2.go
+        `resourceNetworkingSecGroupV2Create` deletes every rule the new group holds right after the create,
+        before any of our rules exists) and nothing needs re-adding; VIO's NSX-T plugin creates its NSX
+        rules from the group's rules as they end up (vmware_nsx/plugins/nsx_p/plugin.py). The argument is
+        ForceNew (provider-forcenew.json): adding the first egress rule to a group replaces the group.
+        """
         return openstack.networking.SecGroup(
             f"{name}-sg-{group.name}",
             name=group.name,
             description=group.description,
+            delete_default_rules=True if group.owns_egress() else None,
             tenant_id=self._tenant_id,
             opts=self._child,
         )
@@ -381,8 +413,8 @@ class TenantNetworkStack(pulumi.ComponentResource):
             direction=rule.direction,
             ethertype="IPv4",
             protocol=_protocol(rule.protocol),
-            port_range_min=rule.ports[0] if rule.ports else None,
-            port_range_max=rule.ports[1] if rule.ports else None,
+            port_range_min=rule.ports[0] if rule.ports else rule.icmp_type,
+            port_range_max=rule.ports[1] if rule.ports else rule.icmp_code,
             remote_ip_prefix=str(rule.remote_cidr) if rule.remote_cidr else None,
             remote_group_id=groups[rule.remote_group].id if rule.remote_group else None,
             tenant_id=self._tenant_id,

@@ -1,332 +1,55 @@
-"""VIO 7.x Public API: documented data structures, body validation and a small HTTPS client.
+"""VIO 7.x Public API: a small HTTPS client (login, Authorization, retries, the Manager's boot) and polling.
 
-Used by the dynamic providers in components/vio_api.py, by the VIO API simulator (sim/vio) and by tests.
+Used by the dynamic providers (components/vio_provider.py and the modules built on it), by the VIO API
+simulator's tests and by the poll benchmark. The documented data structures live in components/vio_schema.py
+(re-exported here for callers of the earlier single module).
 
 Sources (VMware Integrated OpenStack API 7.0, developer.broadcom.com/xapis/vmware-integrated-openstack-api):
-- operations: .../7.0/api/v2/login/post, .../7.0/api/v2/clusters/post, .../7.0/api/v2/clusters/name/get,
-  .../7.0/api/v2/vcenters/post, .../7.0/api/v2/vcenters/name/put, .../7.0/api/v2/vcenters/name/validation/get,
-  .../7.0/api/v2/nsxs/post, .../7.0/api/v2/nsxs/name/put, .../7.0/api/v2/nsxs/name/validation/get,
-  .../7.0/api/v2/openstack/name/scal/put
-- data structures: .../latest/data-structures/{cluster, openstack_info, compute, compute_cluster, identity,
-  neutron, nsx_backend, nsxv_backend, vcenter, credential, cluster_status, nsx_validation}
-- authentication: .../latest/api-security-schema (bearer token, header `Authorization`)
-
-Where those pages are silent the code says so in a comment (look for "DOCS SILENT").
+- operations: .../7.0/api/v2/login/post, .../latest/operation-index/ (every operation this client calls)
+- authentication: .../latest/api-security-schema: `bearer_auth`, type apiKey, name `Authorization`, in
+  header. An apiKey is sent as-is; the scheme's name suggests `Bearer <token>`. DOCS SILENT on which a
+  Manager accepts: the client sends the token as the reference states it (as-is) and falls back to
+  `Bearer <token>` on 401, then keeps whichever worked for the rest of its session.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import urllib3
 
-DOCS = "https://developer.broadcom.com/xapis/vmware-integrated-openstack-api"
+from components.vio_schema import (  # re-exported: the single-module API before the split
+    BASE64_FIELDS,
+    DOCS,
+    ENUMS,
+    FIELDS,
+    SECRET_FIELDS,
+    UNKNOWN,
+    Field,
+    b64,
+    get_path,
+    has_unknown,
+    is_unknown,
+    plain,
+    secret_values,
+    validate_body,
+    wire_body,
+)
 
-#: Pulumi's marker for a value not known during preview (pulumi.runtime.rpc.UNKNOWN); kept literal so the
-#: simulator and validation do not import the SDK's runtime.
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-#: Pulumi's wire signature of a secret value (pulumi.runtime.rpc._special_secret_sig), seen by check/diff.
-_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
-_SIG_KEY = "4dabf18193072939515e22adb298388d"
+__all__ = [
+    "BASE64_FIELDS", "CLOCK", "DOCS", "ENUMS", "FIELDS", "SECRET_FIELDS", "UNKNOWN", "Clock", "Endpoint", "Field",
+    "ManualClock", "PollSchedule", "VioApiError", "VioClient", "b64", "get_path", "has_unknown", "is_unknown",
+    "plain", "poll", "secret_values", "set_clock", "validate_body", "wire_body",
+]
 
 log = logging.getLogger("vionfv.vio_api")
-
-
-# --------------------------------------------------------------------------------------------------------
-# Documented data structures
-# --------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Field:
-    """One documented field: its JSON type, whether the page marks it Required, and for objects/arrays
-    the structure (a FIELDS key) or scalar type of the items; `of=None` for a free-form object."""
-
-    type: str  # "string" | "boolean" | "integer" | "object" | "array"
-    required: bool
-    of: str | None = None
-    #: False where the page's Required/Optional flag could not be read and the JSON example is the source.
-    flag_documented: bool = True
-
-
-def _f(type_: str, required: bool, of: str | None = None, documented: bool = True) -> Field:
-    return Field(type_, required, of, documented)
-
-
-S, B, INT, OBJ, A = "string", "boolean", "integer", "object", "array"
-
-FIELDS: dict[str, dict[str, Field]] = {
-    # .../latest/data-structures/cluster (JSON example). DOCS SILENT (flags not legible in the stored
-    # page): which top-level fields are Required; those the deployment cannot be built without are
-    # required here, `log_insight` optional.
-    "cluster": {
-        "name": _f(S, True, documented=False),
-        "ha_enabled": _f(B, True, documented=False),
-        "ip_access_enabled": _f(B, True, documented=False),
-        "endpoints": _f(OBJ, True, "endpoints", documented=False),
-        "management_cluster": _f(OBJ, True, "management_cluster", documented=False),
-        "networks": _f(A, True, "network", documented=False),
-        "openstack_info": _f(OBJ, True, "openstack_info", documented=False),
-        "log_insight": _f(OBJ, False, "log_insight", documented=False),
-    },
-    "endpoints": {
-        "hostname": _f(S, True, documented=False),
-        "private_vip": _f(S, True, documented=False),
-        "public_vip": _f(S, True, documented=False),
-    },
-    "log_insight": {"ip": _f(S, True, documented=False), "port": _f(INT, True, documented=False)},
-    "management_cluster": {
-        "datacenter": _f(S, True, documented=False),
-        "datastore": _f(S, True, documented=False),
-        "resourcepool": _f(S, True, documented=False),
-    },
-    "network": {
-        "type": _f(S, True, documented=False),
-        "name": _f(S, True, documented=False),
-        "ip_ranges": _f(A, True, "ip_range", documented=False),
-        "netmask": _f(S, True, documented=False),
-        "gateway": _f(S, True, documented=False),
-        "dns": _f(A, False, S, documented=False),
-    },
-    "ip_range": {"begin_ip": _f(S, True, documented=False), "end_ip": _f(S, True, documented=False)},
-    # .../latest/data-structures/openstack_info: compute, identity, neutron (flags not legible).
-    "openstack_info": {
-        "compute": _f(OBJ, True, "compute", documented=False),
-        "identity": _f(OBJ, True, "identity", documented=False),
-        "neutron": _f(OBJ, True, "neutron", documented=False),
-    },
-    # .../latest/data-structures/compute
-    "compute": {
-        "attributes": _f(OBJ, False),
-        "compute_clusters": _f(A, True, "compute_cluster"),
-        "default_availability_zone_name": _f(S, True),
-        "passthrough": _f(B, True),
-        "tenant_vdc": _f(B, True),
-    },
-    # .../latest/data-structures/compute_cluster
-    "compute_cluster": {
-        "availability_zone_name": _f(S, True),
-        "cluster_name": _f(S, True),
-        "datastore_regex": _f(S, True),
-        "dvs_moid": _f(S, False),
-        "vcenter_name": _f(S, True),
-    },
-    # .../latest/data-structures/identity: admin_domain_name Required; the rest not legible.
-    "identity": {
-        "admin_domain_name": _f(S, True),
-        "admin_user": _f(S, True, documented=False),
-        "admin_password": _f(S, True, documented=False),
-        "ldap_backends": _f(A, False, None, documented=False),
-        "token_expiration_time": _f(INT, False, documented=False),
-    },
-    # .../latest/data-structures/neutron
-    "neutron": {
-        "attributes": _f(OBJ, False),
-        "dns_designate_enabled": _f(B, False),
-        "dvs_name": _f(S, False),
-        "neutron_backend": _f(S, True),
-        "nsx": _f(OBJ, False, "nsx_backend"),
-        "nsxv": _f(OBJ, False, "nsxv_backend"),
-    },
-    # .../latest/data-structures/nsx_backend ("NSXT|NSXP shares the same attributes")
-    "nsx_backend": {
-        "default_overlay_tz": _f(S, True),
-        "default_tier0_router": _f(S, True),
-        "default_vlan_tz": _f(S, True),
-        "dhcp_profile": _f(S, True),
-        "ens_support": _f(B, False),
-        "insecure": _f(B, True),
-        "metadata_proxy": _f(S, True),
-        "metadata_proxy_shared_secret": _f(S, True),
-        "native_dhcp_metadata": _f(B, False),
-        "nsx_api_managers": _f(S, True),
-        "nsx_api_password": _f(S, True),
-        "nsx_api_user": _f(S, True),
-    },
-    # .../latest/data-structures/nsxv_backend
-    "nsxv_backend": {
-        k: _f(B if k == "insecure" else S, True)
-        for k in (
-            "cluster_moid", "datacenter_moid", "datastore_id", "dvs_id", "external_network", "insecure",
-            "nsx_api_managers", "nsx_api_password", "nsx_api_user", "resource_pool_id", "vdn_scope_id",
-        )
-    },
-    # .../latest/data-structures/vcenter (also the PUT body of .../7.0/api/v2/vcenters/name/put)
-    "vcenter": {
-        "hostname": _f(S, True),
-        "insecure": _f(B, True),
-        "is_management": _f(B, True),
-        "name": _f(S, False),
-        "password": _f(S, True),
-        "username": _f(S, True),
-    },
-    # The registration body of .../7.0/api/v2/nsxs/post (data structure `nsx`)
-    "nsx": {
-        "hostname": _f(S, True),
-        "insecure": _f(B, True),
-        "kind": _f(S, True),
-        "name": _f(S, True),
-        "password": _f(S, True),
-        "username": _f(S, True),
-    },
-    # .../7.0/api/v2/openstack/name/scal/put (scal_request)
-    "scal_request": {"service_settings": _f(A, True, "service_setting")},
-    "service_setting": {"count": _f(INT, True, documented=False), "name": _f(S, True, documented=False)},
-    # .../latest/data-structures/credential
-    "credential": {"password": _f(S, True), "username": _f(S, True)},
-}
-
-#: Allowed values where the pages enumerate them.
-ENUMS: dict[str, tuple[str, ...]] = {
-    "neutron.neutron_backend": ("nsxv", "nsxt", "nsxp", "dvs"),  # .../data-structures/neutron
-    "nsx.kind": ("nsxv", "nsxt", "nsxp", "nsx-tvd"),  # .../7.0/api/v2/nsxs/post
-}
-
-#: Credentials per body kind (dotted paths); none of them may reach logs, errors or plain outputs.
-SECRET_FIELDS: dict[str, tuple[str, ...]] = {
-    "vcenter": ("password",),
-    "nsx": ("password",),
-    "nsx_backend": ("nsx_api_password", "metadata_proxy_shared_secret"),
-    "cluster": (
-        "openstack_info.identity.admin_password",
-        "openstack_info.neutron.nsx.nsx_api_password",
-        "openstack_info.neutron.nsx.metadata_proxy_shared_secret",
-        "openstack_info.neutron.nsxv.nsx_api_password",
-    ),
-}
-
-#: The fields the pages say "should be base64 encoded" on the wire (bodies keep plaintext). DOCS SILENT on
-#: identity.admin_password (the page's text is not legible): sent as given.
-BASE64_FIELDS: dict[str, tuple[str, ...]] = {
-    "vcenter": ("password",),
-    "nsx": ("password",),
-    "nsx_backend": ("nsx_api_password", "metadata_proxy_shared_secret"),
-    "cluster": (
-        "openstack_info.neutron.nsx.nsx_api_password",
-        "openstack_info.neutron.nsx.metadata_proxy_shared_secret",
-        "openstack_info.neutron.nsxv.nsx_api_password",
-    ),
-}
-
-_PY_TYPES: dict[str, tuple[type, ...]] = {S: (str,), B: (bool,), INT: (int,), OBJ: (dict,), A: (list, tuple)}
-
-
-def plain(value: Any) -> Any:
-    """`value` without Pulumi's secret wrappers (what check/diff receive), recursively."""
-    if isinstance(value, Mapping):
-        if value.get(_SIG_KEY) == _SECRET_SIG:
-            return plain(value.get("value"))
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return value
-
-
-def _type_ok(expected: str, value: Any) -> bool:
-    if value == UNKNOWN:
-        return True  # known only after apply; checked again at create
-    if expected == INT and isinstance(value, bool):
-        return False
-    if expected == INT and isinstance(value, float) and value.is_integer():
-        return True  # protobuf Struct carries every number as a double
-    return isinstance(value, _PY_TYPES[expected])
-
-
-def validate_body(kind: str, body: Mapping[str, Any]) -> list[str]:
-    """Problems of `body` against the documented structure `kind` (a FIELDS key), each naming its dotted
-    field: a required field missing, a field the page does not document, a wrong JSON type or value."""
-    if kind not in FIELDS:
-        raise KeyError(f"unknown VIO data structure {kind!r}; known: {', '.join(sorted(FIELDS))}")
-    problems: list[str] = []
-    _validate(kind, plain(body), "", problems)
-    return problems
-
-
-def _validate(struct: str, body: Any, prefix: str, problems: list[str]) -> None:
-    where = prefix.rstrip(".") or "body"
-    if body == UNKNOWN:
-        return
-    if not isinstance(body, Mapping):
-        problems.append(f"{where}: expected an object ({struct}), got {type(body).__name__}")
-        return
-    spec = FIELDS[struct]
-    for key in sorted(set(body) - set(spec)):
-        problems.append(
-            f"{prefix}{key}: not a field of the documented `{struct}` structure "
-            f"(known: {', '.join(sorted(spec))})"
-        )
-    for key, field in spec.items():
-        path = f"{prefix}{key}"
-        if key not in body or body[key] is None:
-            if field.required:
-                problems.append(f"{path}: required by the `{struct}` structure, missing")
-            continue
-        value = body[key]
-        if not _type_ok(field.type, value):
-            problems.append(f"{path}: expected {field.type}, got {type(value).__name__} {_show(path, value)}")
-            continue
-        allowed = ENUMS.get(f"{struct}.{key}")
-        if allowed and value != UNKNOWN and value not in allowed:
-            problems.append(f"{path}: {value!r} is not one of {', '.join(allowed)}")
-        if field.type == OBJ and field.of and value != UNKNOWN:
-            _validate(field.of, value, f"{path}.", problems)
-        elif field.type == A and field.of and value != UNKNOWN:
-            for i, item in enumerate(value):
-                if field.of in FIELDS:
-                    _validate(field.of, item, f"{path}[{i}].", problems)
-                elif not _type_ok(field.of, item):
-                    problems.append(f"{path}[{i}]: expected {field.of}, got {type(item).__name__}")
-
-
-def _show(path: str, value: Any) -> str:
-    # A value is echoed to help the user, except where the field holds a credential.
-    if any(word in path for word in ("password", "secret")):
-        return "(value hidden)"
-    return repr(value)[:60]
-
-
-def get_path(body: Mapping[str, Any], dotted: str) -> Any:
-    node: Any = body
-    for part in dotted.split("."):
-        if not isinstance(node, Mapping) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
-def secret_values(kind: str, body: Mapping[str, Any]) -> list[str]:
-    """The credentials in `body` (plaintext and their base64 form), for scrubbing messages."""
-    found: list[str] = []
-    for dotted in SECRET_FIELDS.get(kind, ()):
-        value = plain(get_path(body, dotted))
-        if isinstance(value, str) and value and value != UNKNOWN:
-            found += [value, b64(value)]
-    return found
-
-
-def b64(text: str) -> str:
-    return base64.b64encode(text.encode()).decode()
-
-
-def wire_body(kind: str, body: Mapping[str, Any]) -> dict[str, Any]:
-    """The JSON the API takes: a deep copy of `body` with the documented base64 fields encoded."""
-    out: dict[str, Any] = json.loads(json.dumps(plain(body)))
-    for dotted in BASE64_FIELDS.get(kind, ()):
-        *parents, leaf = dotted.split(".")
-        node: Any = out
-        for part in parents:
-            node = node.get(part) if isinstance(node, dict) else None
-        if isinstance(node, dict) and isinstance(node.get(leaf), str):
-            node[leaf] = b64(node[leaf])
-    return out
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -351,6 +74,7 @@ class ManualClock(Clock):
     def __init__(self, start: float = 0.0) -> None:
         self._now = start
         self._lock = threading.Lock()
+        self._watchers: list[Callable[[float], None]] = []
 
     def now(self) -> float:
         with self._lock:
@@ -359,6 +83,14 @@ class ManualClock(Clock):
     def sleep(self, seconds: float) -> None:
         with self._lock:
             self._now += max(0.0, seconds)
+            now, watchers = self._now, list(self._watchers)
+        for watcher in watchers:  # e.g. a simulated Manager that finishes booting at this time
+            watcher(now)
+
+    def watch(self, watcher: Callable[[float], None]) -> None:
+        """Call `watcher(now)` after every advance, in the sleeping thread (before the sleeper goes on)."""
+        with self._lock:
+            self._watchers.append(watcher)
 
 
 CLOCK: Clock = Clock()
@@ -393,6 +125,8 @@ class Endpoint:
     insecure: bool
     ca_bundle: str | None
     timeout: float
+    #: Seconds the first call may wait for a Manager still booting (0: no wait; see VioClient).
+    boot_timeout: float = 0.0
 
     @property
     def base(self) -> str:
@@ -411,16 +145,37 @@ _REASONS = {
 
 class VioClient:
     """One session against one VIO Manager for one provider operation (create, read, ...). Holds the
-    password only for its own lifetime: the provider never keeps a client on itself."""
+    password only for its own lifetime: the provider never keeps a client on itself.
 
-    MAX_ATTEMPTS = 4  # one call plus three retries on connection errors and 5xx
+    Authorization: the token as-is first (the security schema's apiKey), `Bearer <token>` on a 401, then
+    whichever the Manager accepted (AUTH_SCHEMES). Boot: with `endpoint.boot_timeout` > 0, the session's
+    first answer may take that long: connection refused or reset and HTTP 502/503 (a Manager VM that is
+    powered on but whose API is still starting: its first boot configures the appliance for minutes) are
+    retried with progress in the log until the API answers or the boot timeout ends."""
+
+    MAX_ATTEMPTS = 4  # one call plus three retries on connection errors and 5xx, once the API answers
     BACKOFF = 0.5  # seconds, doubled per retry
+    BOOT_INTERVAL = 15.0  # seconds between probes of a booting Manager
+    BOOT_REPORT_EVERY = 60.0  # a progress line at least this often while it boots
+    BOOTING_STATUSES = (502, 503)
+    #: How the token is presented, in the order tried: the reference's apiKey form, then the bearer form.
+    AUTH_SCHEMES = ("{token}", "Bearer {token}")
 
-    def __init__(self, endpoint: Endpoint, password: str, scrub: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        password: str,
+        scrub: Iterable[str] = (),
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
         self.endpoint = endpoint
         self._password = password
         self._secrets = [s for s in (password, b64(password), *scrub) if s]
         self._token: str | None = None
+        self._scheme = 0
+        self._scheme_confirmed = False
+        self._booted = endpoint.boot_timeout <= 0
+        self._progress = progress or log.info
         self.calls = 0
         self._pool = urllib3.PoolManager(
             ssl_context=self._ssl_context(endpoint),
@@ -449,6 +204,11 @@ class VioClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def auth_scheme(self) -> str:
+        """The Authorization form in use (`{token}` or `Bearer {token}`)."""
+        return self.AUTH_SCHEMES[self._scheme]
+
     def scrub(self, text: str) -> str:
         for secret in sorted(self._secrets, key=len, reverse=True):
             text = text.replace(secret, "***")
@@ -460,13 +220,14 @@ class VioClient:
         )
 
     def login(self, purpose: str) -> None:
-        # .../7.0/api/v2/login/post: credential {username, password} -> {token} (a JWT).
+        # .../7.0/api/v2/login/post: credential {username, password} -> {token} (a JWT); 401 on failure.
         body = {"username": self.endpoint.username, "password": self._password}
         operation = f"login for {purpose}"
         status, data = self._send("POST", "/api/v2/login", operation, body, auth=False)
         if status != 200 or not isinstance(data, dict) or not data.get("token"):
             raise self._fail("POST", "/api/v2/login", operation, self._detail(status, data), status)
         self._token = str(data["token"])
+        self._secrets.append(self._token)
 
     def request(
         self, method: str, path: str, operation: str, body: Any = None, ok: tuple[int, ...] = (200, 201, 202, 204)
@@ -475,13 +236,28 @@ class VioClient:
         `ok` (404 may be passed in `ok` by reads that treat absence as a result)."""
         if self._token is None:
             self.login(operation)
-        status, data = self._send(method, path, operation, body, auth=True)
+        status, data = self._authorized(method, path, operation, body)
         if status == 401:
             log.debug("VIO API %s: token rejected on %s %s; logging in again", self.endpoint.base, method, path)
             self.login(operation)
-            status, data = self._send(method, path, operation, body, auth=True)
+            status, data = self._authorized(method, path, operation, body)
         if status not in ok:
             raise self._fail(method, path, operation, self._detail(status, data), status)
+        return status, data
+
+    def _authorized(self, method: str, path: str, operation: str, body: Any) -> tuple[int, Any]:
+        status, data = self._send(method, path, operation, body, auth=True)
+        if status == 401 and not self._scheme_confirmed:
+            # DOCS SILENT (api-security-schema): try the other presentation of the same fresh token once.
+            other = (self._scheme + 1) % len(self.AUTH_SCHEMES)
+            log.debug("VIO API %s: Authorization %r refused; trying %r", self.endpoint.base,
+                      self.AUTH_SCHEMES[self._scheme], self.AUTH_SCHEMES[other])
+            retry_status, retry_data = self._send(method, path, operation, body, auth=True, scheme=other)
+            if retry_status != 401:
+                self._scheme = other
+                status, data = retry_status, retry_data
+        if status != 401:
+            self._scheme_confirmed = True
         return status, data
 
     def _detail(self, status: int, data: Any) -> str:
@@ -493,33 +269,49 @@ class VioClient:
             message = data
         return f"HTTP {status} {reason}" + (f": {message[:200]}" if message else "")
 
-    def _send(self, method: str, path: str, operation: str, body: Any, auth: bool) -> tuple[int, Any]:
+    def _send(
+        self, method: str, path: str, operation: str, body: Any, auth: bool, scheme: int | None = None
+    ) -> tuple[int, Any]:
         headers = {"Accept": "application/json"}
         payload = None
         if body is not None:
             headers["Content-Type"] = "application/json"
             payload = json.dumps(body).encode()
         if auth and self._token:
-            # DOCS SILENT on the scheme word: the security schema names only the header `Authorization`;
-            # "Bearer <jwt>" is what the scheme's name (bearer_auth) implies.
-            headers["Authorization"] = f"Bearer {self._token}"
-        url = self.endpoint.base + path
+            headers["Authorization"] = self.AUTH_SCHEMES[self._scheme if scheme is None else scheme].format(
+                token=self._token
+            )
+        if not self._booted:
+            return self._send_booting(method, path, operation, payload, headers)
+        return self._send_retrying(method, path, operation, payload, headers)
+
+    def _attempt(self, method: str, path: str, operation: str, payload: bytes | None,
+                 headers: dict[str, str]) -> urllib3.BaseHTTPResponse:
+        self.calls += 1
+        try:
+            return self._pool.request(method, self.endpoint.base + path, body=payload, headers=headers)
+        except urllib3.exceptions.ReadTimeoutError:
+            # Not retried: the call may have been applied (POST), and a hang must end within one timeout.
+            raise self._fail(
+                method, path, operation, f"no answer within {self.endpoint.timeout:g} s (timeout)"
+            ) from None
+        except urllib3.exceptions.SSLError as exc:
+            if not _verification_failed(exc):
+                # EOF or reset in the handshake: the peer dropped the connection (a Manager still booting,
+                # a proxy restarting), not a certificate problem; retried like any dropped connection.
+                raise urllib3.exceptions.ProtocolError(f"TLS connection reset ({exc})") from None
+            raise self._fail(
+                method, path, operation,
+                f"TLS verification failed ({type(exc).__name__}); give the Manager's CA as ca_bundle "
+                "or set insecure only for a lab",
+            ) from None
+
+    def _send_retrying(self, method: str, path: str, operation: str, payload: bytes | None,
+                       headers: dict[str, str]) -> tuple[int, Any]:
         delay = self.BACKOFF
         for attempt in range(1, self.MAX_ATTEMPTS + 1):
-            self.calls += 1
             try:
-                response = self._pool.request(method, url, body=payload, headers=headers)
-            except urllib3.exceptions.ReadTimeoutError:
-                # Not retried: the call may have been applied (POST), and a hang must end within one timeout.
-                raise self._fail(
-                    method, path, operation, f"no answer within {self.endpoint.timeout:g} s (timeout)"
-                ) from None
-            except urllib3.exceptions.SSLError as exc:
-                raise self._fail(
-                    method, path, operation,
-                    f"TLS verification failed ({type(exc).__name__}); give the Manager's CA as ca_bundle "
-                    "or set insecure only for a lab",
-                ) from None
+                response = self._attempt(method, path, operation, payload, headers)
             except (urllib3.exceptions.HTTPError, OSError) as exc:
                 if attempt == self.MAX_ATTEMPTS:
                     raise self._fail(
@@ -537,6 +329,58 @@ class VioClient:
             CLOCK.sleep(delay)
             delay *= 2
         raise AssertionError("unreachable")
+
+    def _send_booting(self, method: str, path: str, operation: str, payload: bytes | None,
+                      headers: dict[str, str]) -> tuple[int, Any]:
+        start = CLOCK.now()
+        deadline = start + self.endpoint.boot_timeout
+        last, next_report = "", start
+        while True:
+            try:
+                response = self._attempt(method, path, operation, payload, headers)
+            except (urllib3.exceptions.HTTPError, OSError) as exc:
+                seen = f"connection {_connection_word(exc)}"
+            else:
+                if response.status not in self.BOOTING_STATUSES:
+                    self._booted = True
+                    if last:
+                        self._progress(f"VIO Manager {self.endpoint.base}: API answering after "
+                                       f"{CLOCK.now() - start:.0f} s of boot")
+                    return response.status, _decode(response.data)
+                seen = f"HTTP {response.status}"
+            waited = CLOCK.now() - start
+            if seen != last or CLOCK.now() >= next_report:
+                next_report = CLOCK.now() + self.BOOT_REPORT_EVERY
+                self._progress(f"VIO Manager {self.endpoint.base}: API not up yet ({seen}) after {waited:.0f} s; "
+                               f"waiting up to {self.endpoint.boot_timeout:g} s for its first boot")
+                last = seen
+            if CLOCK.now() >= deadline:
+                raise self._fail(
+                    method, path, operation,
+                    f"the Manager's API did not come up within the boot timeout of "
+                    f"{self.endpoint.boot_timeout:g} s (last: {seen}); check that the Manager VM is powered on "
+                    "and its first-boot configuration finished (its console), or raise vio.bootTimeoutMinutes",
+                )
+            CLOCK.sleep(min(self.BOOT_INTERVAL, max(0.0, deadline - CLOCK.now())))
+
+
+def _verification_failed(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(seen) \
+                or ("hostname" in str(seen).lower() and "match" in str(seen).lower()):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _connection_word(exc: BaseException) -> str:
+    text = f"{type(exc).__name__} {exc}".lower()
+    if "refused" in text:
+        return "refused"
+    if "reset" in text or "aborted" in text or "disconnected" in text or "protocol" in text:
+        return "reset"
+    return f"failed ({type(exc).__name__})"
 
 
 def _decode(raw: bytes) -> Any:

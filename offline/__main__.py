@@ -3,7 +3,7 @@
     python -m offline prod                 # resource tree by component, counts, outputs
     python -m offline dev --plan plan.json # also write the credential-free plan (JSON)
 
-Exit codes (the program's own; `make plan` prints it, see README "Configuration errors"):
+Exit codes (the program's own; `make plan` prints it, see docs/configuration-errors.md):
   0  evaluated
   2  the stack cannot be evaluated as configured: unknown stack, a malformed stack file (file and line),
      or an invalid configuration (every problem listed with its key); nothing is registered
@@ -27,6 +27,7 @@ def _short_type(typ: str) -> str:
 
 
 DYNAMIC = "pulumi-python:dynamic"
+SECGROUP = "openstack:networking/secGroup:SecGroup"
 VM = "vsphere:index/virtualMachine:VirtualMachine"
 METADATA_PROXY = "nsxt:index/policyMetadataProxy:PolicyMetadataProxy"
 #: What the spec section shows of the Manager VM: how it is deployed and what it is told.
@@ -76,6 +77,10 @@ def render_tree(evaluation: Evaluation) -> list[str]:
                 flags.append("protected")
             if reg.secret_paths:
                 flags.append(f"secret: {', '.join(reg.secret_paths)}")
+            if reg.type == SECGROUP:
+                # Which egress a group allows (components/tenant_network.py `_security_group`).
+                flags.append("egress: its rules only" if reg.inputs.get("deleteDefaultRules")
+                             else "egress: Neutron's default, any destination")
             lines.append(f"{indent}{branch}{_short_type(reg.type)} {reg.name}  [{'; '.join(flags)}]")
             walk(reg.urn, indent + ("   " if last else "│  "))
 

@@ -97,11 +97,28 @@ def read(path: Path) -> dict[str, Any]:
     finally:
         loader.dispose()
     config = document.get("config") or {}
+    key_lines = {
+        k.value: _line(k) for k, _ in (config_node.value if isinstance(config_node, yaml.MappingNode) else ())
+        if isinstance(k, yaml.ScalarNode)
+    }
     for key in config:
         if not isinstance(key, str):
             raise StackFileError(path, _line(config_node), f"config key {key!r} is not text; keys are "
                                  f"`{NAMESPACE}:<name>`")
+        if not _is_config_key(key):
+            fix = f"write `{NAMESPACE}:{key}`" if ":" not in key else f"one colon: `{NAMESPACE}:<name>`"
+            raise StackFileError(path, key_lines.get(key, _line(config_node)), f"config key {key!r} is not "
+                                 "`<namespace>:<name>`, so the Pulumi CLI refuses the file (\"configuration keys "
+                                 f"should be of the form `<namespace>:<name>`\"); {fix}")
     return dict(config)
+
+
+def _is_config_key(key: str) -> bool:
+    """Whether the engine parses `key` as a config key: `<namespace>:<name>`, or the legacy
+    `<namespace>:config:<name>` (pulumi/pulumi sdk/go/common/resource/config/key.go, `ParseKey`: one colon,
+    or two with the middle part `config`; anything else is "could not parse ... as a configuration key")."""
+    parts = key.split(":")
+    return len(parts) == 2 or (len(parts) == 3 and parts[1] == "config")
 
 
 def _kind(node: yaml.Node) -> str:

@@ -19,6 +19,11 @@ How each policy sees the program (and what it relies on):
   place that touches an internal (the analyzer's deserializer), for the pulumi-policy version in
   `POLICY_SDK_VERSION` only; on any other version it changes nothing and `__main__.py` runs the
   credentials policy as advisory (tests/test_policy.py fails naming the installed version).
+- Replacements: the policy pack sees the inputs the provider's `check` returned (pulumi/pulumi
+  pkg/resource/deploy/step_generator.go: `new.Inputs = inputs` after Check, then the analyzers get
+  `Properties: inputs`). The VIO providers' check records there, in `pending_replacement`, what would
+  replace the object (components/vio_provider.py); `vio-rebuild-intended` fails on it unless the stack
+  set `rebuild_intended` (config `vio.rebuildIntended`).
 - Values unknown during preview: the analyzer's proxy raises when one is read; the walk over inputs
   skips such a value (it is not plaintext, just not known yet) instead of stopping at the first one.
 """
@@ -36,12 +41,43 @@ from pulumi_policy import (
     ResourceValidationArgs,
     ResourceValidationPolicy,
     Secret,
+    StackValidationArgs,
+    StackValidationPolicy,
 )
 
 VM_TYPE = "vsphere:index/virtualMachine:VirtualMachine"
 DYNAMIC_PREFIX = "pulumi-python:dynamic"
 DEPLOYMENT_TYPE = "pulumi-python:dynamic/vio:OpenStackDeployment"
+#: Resources whose replacement rebuilds VIO (the deployment, and the registrations it runs on).
+REBUILD_GUARDED = (
+    DEPLOYMENT_TYPE, "pulumi-python:dynamic/vio:NsxBackend", "pulumi-python:dynamic/vio:VcenterRegistration",
+)
+REBUILD_KEY = "vio-nfv:vio.rebuildIntended"
 SECGROUP_RULE_TYPE = "openstack:networking/secGroupRule:SecGroupRule"
+SECGROUP_TYPE = "openstack:networking/secGroup:SecGroup"
+FW_RULE_TYPE = "openstack:firewall/ruleV2:RuleV2"
+LISTENER_TYPE = "openstack:loadbalancer/listener:Listener"
+POOL_TYPE = "openstack:loadbalancer/pool:Pool"
+MONITOR_TYPE = "openstack:loadbalancer/monitor:Monitor"
+ROLE_ASSIGNMENT_TYPE = "openstack:identity/roleAssignment:RoleAssignment"
+
+# What VIO 7's NSX-T Policy plugin and Octavia driver enforce, for stacks that bypass the components. A
+# copy of components/vio_enforcement.py (which cites the plugin source of each): the pack runs in its own
+# virtualenv without the components; tests/test_policy.py holds the copy equal to the original.
+#: Protocols the plugin limits by port (names and numbers as Neutron accepts them).
+PORT_PROTOCOLS = frozenset({"tcp", "udp", "6", "17"})
+ICMP_PROTOCOLS = frozenset({"icmp", "1"})
+#: vmware_nsxlib/v3/constants.py IPV4_ICMP_STRICT_TYPES: type -> accepted codes.
+ICMP_STRICT_TYPES: dict[int, tuple[int, ...]] = {
+    0: (0,), 3: tuple(range(16)), 4: (0,), 5: tuple(range(4)), 8: (0,), 9: (0,), 10: (0,), 11: (0, 1),
+    12: (0, 1, 2), 13: (0,), 14: (0,), 15: (0,), 16: (0,), 17: (0,), 18: (0,), 33: (0,), 34: (0,),
+    35: (0,), 36: (0,),
+}
+VIO7_LISTENER_PROTOCOLS = ("TCP", "HTTP", "HTTPS")
+VIO7_MONITOR_TYPES = ("PING", "TCP", "HTTP", "HTTPS")
+VIO7_LB_METHODS = ("ROUND_ROBIN", "LEAST_CONNECTIONS", "SOURCE_IP")
+#: The suffix OpenStackPlatform gives an `admin` grant made on purpose (RoleAssignmentArgs.cloud_admin).
+CLOUD_WIDE_SUFFIX = "-admin-cloud-wide"
 
 #: VIO 7.x HA: 3 to 10 controllers (RA 2.2 "VIO sizing"); every service keeps 2 ready replicas.
 HA_MIN_CONTROLLERS = 3
@@ -196,6 +232,24 @@ def explicit_providers(args: ResourceValidationArgs, report_violation: ReportVio
         )
 
 
+def vio_rebuild_intended(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """A preview that would replace the OpenStack deployment or a VIO registration fails unless the stack
+    says the rebuild is intended: a replacement deletes the cloud every tenant runs on."""
+    if args.resource_type not in REBUILD_GUARDED:
+        return
+    pending = _read(args.props, "pending_replacement")
+    if pending is _UNKNOWN or not pending:
+        return
+    if _read(args.props, "rebuild_intended") is True:
+        return
+    report_violation(
+        f"'{args.name}' would be replaced (rebuilding VIO): {'; '.join(str(p) for p in pending)}. Revert the "
+        f"change or make it the day-2 way (docs/design.md, \"VIO day 2\"); to rebuild on purpose set {REBUILD_KEY}: "
+        "true for that one `up`",
+        None,
+    )
+
+
 _UNKNOWN = object()
 
 
@@ -240,6 +294,99 @@ def credentials_are_secrets(args: ResourceValidationArgs, report_violation: Repo
             )
 
 
+def _widened(cidr: Any) -> bool:
+    """0.0.0.0/N with N > 0: VIO's plugin applies any prefix of 0.0.0.0 as every address."""
+    text = str(cidr or "")
+    return text.startswith("0.0.0.0/") and text != "0.0.0.0/0"
+
+
+def secgroup_rules_as_enforced(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """A security group rule means on VIO what it says in Neutron: ports only on tcp/udp (any other
+    protocol is opened on every port), ICMP type/code from the plugin's strict list, no 0.0.0.0/N remote."""
+    if args.resource_type != SECGROUP_RULE_TYPE:
+        return
+    props = args.props
+    protocol = str(_get(props, "protocol") or "any").lower()
+    low, high = _get(props, "portRangeMin"), _get(props, "portRangeMax")
+    if protocol in ICMP_PROTOCOLS:
+        if low is not None and int(low) not in ICMP_STRICT_TYPES:
+            report_violation(f"security group rule '{args.name}': ICMP type {low} is refused by VIO's NSX-T "
+                             f"plugin (types {sorted(ICMP_STRICT_TYPES)})", None)
+        elif low is not None and high is not None and int(high) not in ICMP_STRICT_TYPES[int(low)]:
+            report_violation(f"security group rule '{args.name}': ICMP code {high} is refused by VIO's NSX-T "
+                             f"plugin for type {low} (codes {list(ICMP_STRICT_TYPES[int(low)])})", None)
+    elif protocol not in PORT_PROTOCOLS and (low not in (None, 0) or high not in (None, 0)):
+        report_violation(f"security group rule '{args.name}' limits {protocol} to ports {low}-{high}, but VIO's "
+                         f"NSX-T plugin limits only tcp and udp by port: every {protocol} port would be open. "
+                         "Remove the port range and limit the rule by its remote", None)
+    if _widened(_get(props, "remoteIpPrefix")):
+        report_violation(f"security group rule '{args.name}': remote {_get(props, 'remoteIpPrefix')} is applied "
+                         "by VIO's NSX-T plugin as any address; use 0.0.0.0/0 if meant, or another prefix", None)
+
+
+def firewall_rules_as_enforced(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """A FWaaS rule means on VIO what it says: no `reject` (the edge firewall drops instead), no
+    0.0.0.0/N source or destination (applied as any address)."""
+    if args.resource_type != FW_RULE_TYPE:
+        return
+    if str(_get(args.props, "action") or "").lower() == "reject":
+        report_violation(f"firewall rule '{args.name}': VIO's edge firewall turns reject into a silent drop; "
+                         "write action deny", None)
+    for field in ("sourceIpAddress", "destinationIpAddress"):
+        if _widened(_get(args.props, field)):
+            report_violation(f"firewall rule '{args.name}': {field} {_get(args.props, field)} is applied by "
+                             "VIO as any address; use 0.0.0.0/0 if meant, or another prefix", None)
+
+
+def octavia_as_supported(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """Listener protocols, pool algorithms and monitor types VIO 7's Octavia driver maps (anything else
+    is refused by the driver or, for an algorithm, silently replaced by round robin)."""
+    checks = {
+        LISTENER_TYPE: ("protocol", VIO7_LISTENER_PROTOCOLS, "listener protocol"),
+        POOL_TYPE: ("lbMethod", VIO7_LB_METHODS, "pool algorithm"),
+        MONITOR_TYPE: ("type", VIO7_MONITOR_TYPES, "health monitor type"),
+    }
+    if args.resource_type not in checks:
+        return
+    field, supported, what = checks[args.resource_type]
+    value = _get(args.props, field)
+    if value is not None and str(value) not in supported:
+        report_violation(f"'{args.name}': {what} {value} is not supported by VIO 7's Octavia driver; use "
+                         f"{', '.join(supported)}", None)
+    codes = _get(args.props, "expectedCodes") if args.resource_type == MONITOR_TYPE else None
+    if codes is not None and not all(c.strip().isdigit() for c in str(codes).split(",")):
+        report_violation(f"'{args.name}': expected codes {codes!r} must be a comma-separated list for VIO's "
+                         "Octavia driver (no ranges)", None)
+
+
+def egress_as_configured(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    """A security group with egress rules of its own deletes Neutron's default allow-all egress rules
+    (`deleteDefaultRules`); otherwise its egress rules restrict nothing."""
+    groups = {r.urn: r for r in args.resources if r.resource_type == SECGROUP_TYPE}
+    for rule in args.resources:
+        if rule.resource_type != SECGROUP_RULE_TYPE or _get(rule.props, "direction") != "egress":
+            continue
+        for dep in (rule.property_dependencies or {}).get("securityGroupId", []):
+            group = groups.get(dep.urn)
+            if group is not None and _get(group.props, "deleteDefaultRules") is not True:
+                report_violation(f"egress rule '{rule.name}' sits beside the default allow-all egress rules of "
+                                 f"'{group.name}', so it restricts nothing: set deleteDefaultRules on the group",
+                                 group.urn)
+
+
+def no_tenant_cloud_admin(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """No `admin` grant on a project unless it is marked as cloud-wide on purpose (`...-admin-cloud-wide`):
+    under the default policies a project admin administers the whole cloud (context_is_admin = role:admin).
+    Roles are looked up by name and the grant carries only their ids, so the role is read from the
+    components' grant name `{...}-{role}`."""
+    if args.resource_type != ROLE_ASSIGNMENT_TYPE or not _get(args.props, "projectId"):
+        return
+    if args.name.endswith("-admin") and not args.name.endswith(CLOUD_WIDE_SUFFIX):
+        report_violation(f"'{args.name}' grants admin on a project, which administers the whole cloud under "
+                         "Neutron's and Nova's default policies; grant member or reader, or mark it "
+                         "cloudAdmin: true if meant", None)
+
+
 def policies(credentials_enforcement: EnforcementLevel | None = None) -> list[Any]:
     """The pack's policies; `credentials_enforcement` overrides the credentials policy's level (see
     `install_secret_markers`)."""
@@ -263,6 +410,37 @@ def policies(credentials_enforcement: EnforcementLevel | None = None) -> list[An
             name="explicit-providers",
             description="No resource uses a default provider.",
             validate=explicit_providers,
+        ),
+        ResourceValidationPolicy(
+            name="secgroup-rules-as-vio-enforces",
+            description="Security group rules: ports only on tcp/udp, ICMP type/code VIO accepts, no 0.0.0.0/N.",
+            validate=secgroup_rules_as_enforced,
+        ),
+        ResourceValidationPolicy(
+            name="firewall-rules-as-vio-enforces",
+            description="FWaaS rules: no reject (VIO drops), no 0.0.0.0/N source or destination.",
+            validate=firewall_rules_as_enforced,
+        ),
+        ResourceValidationPolicy(
+            name="octavia-as-vio-supports",
+            description="Listener protocols, algorithms and monitor types VIO 7's Octavia driver supports.",
+            validate=octavia_as_supported,
+        ),
+        StackValidationPolicy(
+            name="egress-as-configured",
+            description="A security group with its own egress rules deletes the default allow-all egress.",
+            validate=egress_as_configured,
+        ),
+        ResourceValidationPolicy(
+            name="no-tenant-cloud-admin",
+            description="No admin grant on a project unless marked cloud-wide on purpose.",
+            validate=no_tenant_cloud_admin,
+        ),
+        ResourceValidationPolicy(
+            name="vio-rebuild-intended",
+            description="No preview replaces the OpenStack deployment or a VIO registration unless "
+            "vio.rebuildIntended is set.",
+            validate=vio_rebuild_intended,
         ),
         ResourceValidationPolicy(
             name="credentials-are-secrets",

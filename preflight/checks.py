@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from ipaddress import IPv4Address
 from typing import Literal
 
 from components import ipplan
 from components.settings import CONTROLLER_SIZES, Settings
-from preflight import compat
-from preflight.inventory import Endpoint, Host, Inventory, VcenterError, VirtualMachine
+from preflight import compat, placement, tls
+from preflight.inventory import Endpoint, Host, Inventory, VcenterError
+from preflight.state import StackState
 
 Status = Literal["pass", "fail", "skip"]
 GIB = 1 << 30
@@ -89,9 +89,19 @@ def demand(settings: Settings) -> Demand:
 #: Checks `management` runs, by name, in order. `unchecked` reports each as SKIP when the vCenter could
 #: not be read; a test holds this list equal to what a passing run reports.
 MANAGEMENT_CHECKS: tuple[str, ...] = (
-    "version", "datacenter", "cluster", "datastore", "switch", "port group", "manager source",
-    "hosts", "host state", "capacity cpu", "capacity memory", "capacity disk",
+    "version", "datacenter", "cluster", "datastore", "switch", "folder", "resource pool", "port group",
+    "api port group", "manager vm", "manager source", "hosts", "host state", "capacity cpu", "capacity memory",
+    "capacity disk",
 )
+
+
+@dataclass(frozen=True)
+class Day2:
+    """What the stack already owns (its state), and the names `pulumi import` needs in a fix."""
+
+    state: StackState
+    stack: str
+    project: str
 
 
 def _resource_clusters(settings: Settings) -> list[tuple[str, str]]:
@@ -103,19 +113,23 @@ def _resource_clusters(settings: Settings) -> list[tuple[str, str]]:
     return named
 
 
-def unchecked(settings: Settings, endpoint: Endpoint, why: str) -> list[Result]:
+def unchecked(settings: Settings, endpoint: Endpoint, why: str, tls_used: bool = True) -> list[Result]:
     """Every check this vCenter would have had, as SKIP saying why it did not run: an unreachable or
-    timed-out vCenter still shows what was not verified, check by check."""
+    timed-out vCenter still shows what was not verified, check by check. `tls_used`: over https (the only
+    way to a real vCenter) the resource vCenter's certificate is checked too."""
     vc, where = endpoint.role, endpoint.address
     if endpoint.role == "management":
         dc = f"{where}/{settings.management_vcenter.datacenter}"
-        return [_skip(vc, check, why, where if check in ("version", "datacenter") else dc)
+        placed = dict(placement.checks_of(settings, "management"))
+        return [_skip(vc, check, why, where if check in ("version", "datacenter")
+                      else f"{where}/{placed[check]}" if check in placed else dc)
                 for check in MANAGEMENT_CHECKS]
     dc = f"{where}/{settings.resource_vcenter.datacenter}"
     out = [_skip(vc, "version", why, where), _skip(vc, "datacenter", why, where), _skip(vc, "datastore", why, dc)]
     for _key, cluster in _resource_clusters(settings):
         out += [_skip(vc, "cluster", why, f"{dc}/{cluster}"), _skip(vc, "hosts", why, f"{dc}/{cluster}")]
-    return out
+    out += [_skip(vc, check, why, f"{where}/{at}") for check, at in placement.checks_of(settings, "resource")]
+    return [*out, _skip(vc, "thumbprint", why, where)] if tls_used else out
 
 
 def version(endpoint: Endpoint, inv: Inventory, vio_version: str) -> Result:
@@ -234,8 +248,20 @@ def _host_state(vc: str, hosts: Sequence[Host], cluster: str, where: str) -> lis
 # --------------------------------------------------------------------------------------- management
 
 
+def _placed(settings: Settings, endpoint: Endpoint, inv: Inventory, day2: Day2) -> list[Result]:
+    """Each object the program creates in this vCenter (and, in the management vCenter, each port group it
+    adopts), in the order `placement.checks_of` lists them."""
+    verdicts = [*placement.check(settings, endpoint, inv, day2.state, day2.stack, day2.project)]
+    if endpoint.role == "management":
+        verdicts += placement.existing_port_groups(settings, endpoint, inv)
+    order = [check for check, _ in placement.checks_of(settings, endpoint.role)]
+    verdicts.sort(key=lambda v: order.index(v.check))
+    return [Result(endpoint.role, v.check, v.status, v.detail, v.where, v.fix)  # type: ignore[arg-type]
+            for v in verdicts]
+
+
 def management(
-    settings: Settings, endpoint: Endpoint, inv: Inventory, need: Demand, margin: float
+    settings: Settings, endpoint: Endpoint, inv: Inventory, need: Demand, margin: float, day2: Day2
 ) -> list[Result]:
     vc, key = endpoint.role, "managementVcenter"
     mgmt = settings.management_vcenter
@@ -250,7 +276,8 @@ def management(
     at = f"{where}/{dc}"
     results.append(_cluster(vc, f"{key}.cluster", inv, dc, mgmt.cluster, where))
     results.append(_datastore(vc, key, inv, dc, mgmt.datastore, where))
-    results += _network(vc, settings, inv, at)
+    results += _switch(vc, settings, inv, at)
+    results += _placed(settings, endpoint, inv, day2)
     results += _manager_source(vc, settings, inv, at)
     if results[1].status == "pass":
         hosts = [h for h in inv.hosts if h.datacenter == dc and h.cluster == mgmt.cluster]
@@ -266,53 +293,16 @@ def management(
     return results
 
 
-def _network(vc: str, settings: Settings, inv: Inventory, at: str) -> list[Result]:
+def _switch(vc: str, settings: Settings, inv: Inventory, at: str) -> list[Result]:
     dc = settings.management_vcenter.datacenter
     switch = settings.management_vcenter.distributed_switch
-    net = settings.management_network
-    out: list[Result] = []
     if (dc, switch) in inv.switches:
-        out.append(_pass(vc, "switch", f"distributed switch {switch!r} exists", at))
-    else:
-        out.append(
-            _fail(
-                vc, "switch",
-                f"distributed switch {switch!r} not found (found: {_one_of(s for d, s in inv.switches if d == dc)})",
-                at, f"set managementVcenter.distributedSwitch to an existing switch of {dc!r}",
-            )
-        )
-    groups = [g for g in inv.port_groups if g.datacenter == dc and g.name == net.port_group]
-    if net.existing:
-        on_switch = [g for g in groups if g.switch == switch]
-        if on_switch:
-            out.append(_pass(vc, "port group", f"port group {net.port_group!r} exists on {switch!r}", at))
-        elif groups:
-            out.append(
-                _fail(
-                    vc, "port group",
-                    f"port group {net.port_group!r} is on switch {groups[0].switch!r}, not {switch!r}",
-                    at, f"set managementVcenter.distributedSwitch to {groups[0].switch!r}, or move the port group",
-                )
-            )
-        else:
-            out.append(
-                _fail(
-                    vc, "port group", f"port group {net.port_group!r} not found (existing: true adopts it)",
-                    at, "create it, fix managementNetwork.portGroup, or set managementNetwork.existing: false "
-                    "(and a vlan) to have it created",
-                )
-            )
-    elif groups:
-        out.append(
-            _fail(
-                vc, "port group",
-                f"port group {net.port_group!r} already exists; creating it (existing: false) would fail",
-                at, "set managementNetwork.existing: true to adopt it, or pick another managementNetwork.portGroup",
-            )
-        )
-    else:
-        out.append(_pass(vc, "port group", f"port group {net.port_group!r} is free to create", at))
-    return out
+        return [_pass(vc, "switch", f"distributed switch {switch!r} exists", at)]
+    return [_fail(
+        vc, "switch",
+        f"distributed switch {switch!r} not found (found: {_one_of(s for d, s in inv.switches if d == dc)})",
+        at, f"set managementVcenter.distributedSwitch to an existing switch of {dc!r}",
+    )]
 
 
 def _manager_source(vc: str, settings: Settings, inv: Inventory, at: str) -> list[Result]:
@@ -406,14 +396,16 @@ def _disk_capacity(vc: str, name: str, free_bytes: int, need: Demand, margin: fl
 # ----------------------------------------------------------------------------------------- resource
 
 
-def resource(settings: Settings, endpoint: Endpoint, inv: Inventory) -> list[Result]:
+def resource(settings: Settings, endpoint: Endpoint, inv: Inventory, day2: Day2,
+             thumbprint: str | None, thumbprint_missing: str) -> list[Result]:
     vc, key = endpoint.role, "resourceVcenter"
     res = settings.resource_vcenter
     where = endpoint.address
     results = [_datacenter(vc, key, inv, res.datacenter, where)]
     if results[0].status == "fail":
         # Everything after the version and datacenter checks depends on the datacenter.
-        return [*results, *unchecked(settings, endpoint, f"datacenter {res.datacenter!r} is missing")[2:]]
+        return [*results, *unchecked(settings, endpoint, f"datacenter {res.datacenter!r} is missing",
+                                     inv.certificate is not None)[2:]]
     dc = res.datacenter
     results.append(_datastore(vc, key, inv, dc, res.datastore, where))
     for config_key, cluster in _resource_clusters(settings):
@@ -430,135 +422,32 @@ def resource(settings: Settings, endpoint: Endpoint, inv: Inventory) -> list[Res
                 _fail(vc, "hosts", f"cluster {cluster!r} has no connected host out of maintenance", at,
                       f"add or reconnect hosts in {cluster!r}, or remove it from {config_key.split('[')[0]}")
             )
+    results += _placed(settings, endpoint, inv, day2)
+    if inv.certificate is not None:
+        results.append(certificate(endpoint, inv, thumbprint, thumbprint_missing))
     return results
 
 
-# ---------------------------------------------------------------------------------------------- IPs
-
-
-@dataclass(frozen=True)
-class PlaneVm:
-    """The identity of one of the plane's own VMs: the vCenter (server:port), datacenter, VM folder,
-    cluster, resource pool and name the deployment gives it. A VM holding a planned address is the
-    plane's own only if it matches all of them; a VM of the same name anywhere else (another vCenter or
-    datacenter, another folder or pool) is a look-alike, and its address a collision.
-
-    Placement rather than instanceUuid: preflight runs before `pulumi up` and reads no stack state, so
-    the one identity it can know is where the deployment puts its VMs, and vCenter keeps VM names unique
-    within a folder, so placement + name picks out at most one VM.
-    """
-
-    vcenter: str
-    datacenter: str
-    folder: str
-    cluster: str
-    resource_pool: str
-    name: str
-
-    def mismatch(self, vcenter: str, vm: VirtualMachine) -> str | None:
-        """None when `vm`, read from `vcenter`, is this VM; else the first way it differs."""
-        if vm.name != self.name:
-            return f"named {vm.name!r}, not {self.name!r}"
-        for what, found, want in (
-            ("vCenter", vcenter.lower(), self.vcenter.lower()),
-            ("datacenter", vm.datacenter, self.datacenter),
-            ("VM folder", vm.folder, self.folder),
-            ("cluster", vm.cluster, self.cluster),
-            ("resource pool", vm.resource_pool, self.resource_pool),
-        ):
-            if found != want:
-                return f"in {what} {found or '(root)'!r}, not {want!r}"
-        return "a template" if vm.template else None
-
-    @property
-    def place(self) -> str:
-        return f"{self.vcenter}/{self.datacenter}/vm/{self.folder} in pool {self.cluster}/{self.resource_pool}"
-
-
-def plane_placement(settings: Settings) -> tuple[str, str]:
-    """(VM folder, resource pool) of the plane's VMs: what `components.stack_args.management_pod` gives the
-    management pod (a test holds the two equal)."""
-    return settings.name_prefix, f"{settings.name_prefix}-plane"
-
-
-@dataclass(frozen=True)
-class Planned:
-    """An address the deployment will assign, the config key that moves it, and the plane VMs that may
-    already hold it (a preflight before an update of a deployed plane)."""
-
-    address: IPv4Address
-    label: str
-    key: str
-    owners: tuple[PlaneVm, ...] = ()
-
-
-def planned_addresses(settings: Settings, need: Demand, management: Endpoint) -> list[Planned]:
-    """Every fixed address the deployment assigns (`Plan.addresses`): the collision check's input. Only the
-    Manager is a VM of ours with a known identity; the VIPs are held by the controllers VIO creates, so no
-    VM is allowed to hold them before the deployment."""
-    folder, pool = plane_placement(settings)
-    mgmt = settings.management_vcenter
-    keys = {"manager": "managementNetwork.managerIp", "private": "managementNetwork.privateVip",
-            "public": "apiAccessNetwork.publicVip"}
-    planned = []
-    for a in need.plan.addresses():
-        owner = PlaneVm(management.address, mgmt.datacenter, folder, mgmt.cluster, pool, a.name)
-        planned.append(Planned(a.ip, f"planned for {a.name}", keys[a.role if a.role == "manager" else a.key],
-                               (owner,) if a.role == "manager" else ()))
-    return planned
-
-
-def addresses(
-    settings: Settings, need: Demand, inventories: Sequence[tuple[Endpoint, Inventory]], management: Endpoint
-) -> list[Result]:
-    """Each planned fixed address (the Manager, both VIPs) must be free, unless the VM holding it is, by
-    identity (`PlaneVm`), the plane's own VM for it: the deployed Manager holding its own address (a
-    preflight before an update). VIO's ranges are the Manager's to assign: a VM already inside one is
-    reported too."""
-    planned = planned_addresses(settings, need, management)
-    holders: dict[str, list[tuple[Endpoint, VirtualMachine]]] = {}
-    seen: set[tuple[str, str, str, str, str]] = set()
-    for endpoint, inv in inventories:
-        for vm in inv.vms:
-            # One vCenter configured twice (both pods on one vCenter) is read twice: count its VMs once.
-            key = (endpoint.address.lower(), vm.datacenter, vm.folder, vm.name, ",".join(vm.ips))
-            if key in seen:
-                continue
-            seen.add(key)
-            for ip in vm.ips:
-                holders.setdefault(ip, []).append((endpoint, vm))
-    out = []
-    for plan in sorted(planned, key=lambda p: p.address):
-        users = [(e, vm) for e, vm in holders.get(str(plan.address), [])
-                 if not any(o.mismatch(e.address, vm) is None for o in plan.owners)]
-        if not users:
-            continue
-        endpoint, vm = users[0]
-        detail = f"{plan.address} ({plan.label}) is already the guest IP of VM {vm.name!r}"
-        fix = f"free {plan.address} on {vm.name!r}, or move {plan.key} to an unused address"
-        alike = [o for o in plan.owners if o.name == vm.name]
-        if alike:
-            detail += (f", which is named like the plane's VM but is not it: it is "
-                       f"{alike[0].mismatch(endpoint.address, vm)}")
-            fix += f" (the plane's own {vm.name!r} is the one at {alike[0].place})"
-        if len(users) > 1:
-            detail += f" (and {len(users) - 1} other VM(s))"
-        out.append(_fail("both", "ip free", detail, f"{endpoint.address}/{vm.datacenter}", fix))
-    for field, rng in (("managementNetwork.vioRange", need.plan.management_range),
-                       ("apiAccessNetwork.vioRange", need.plan.api_range)):
-        for ip, users in sorted(holders.items()):
-            try:
-                inside = IPv4Address(ip) in rng
-            except ValueError:
-                continue
-            if inside:
-                endpoint, vm = users[0]
-                out.append(_fail("both", "ip free", f"{ip} inside {field} {rng.start}-{rng.end} is already the "
-                                 f"guest IP of VM {vm.name!r}", f"{endpoint.address}/{vm.datacenter}",
-                                 f"free {ip} on {vm.name!r}, or move {field} to unused addresses"))
-    if not out:
-        out.append(
-            _pass("both", "ip free", f"{len(planned)} planned address(es) and both VIO ranges unused by any "
-                  "VM guest IP", f"{settings.management_network.cidr}, {settings.api_access_network.cidr}")
-        )
-    return out
+def certificate(endpoint: Endpoint, inv: Inventory, thumbprint: str | None, missing: str) -> Result:
+    """The resource vCenter's certificate is the one `resourceVcenterThumbprint` pins (what NSX's compute
+    manager registration trusts): compared by the configured value's algorithm, SHA-1 or SHA-256."""
+    vc, where, check = endpoint.role, endpoint.address, "thumbprint"
+    assert inv.certificate is not None  # read over https
+    found = tls.fingerprints(inv.certificate)
+    seen = f"SHA-256 {found['sha256']} (SHA-1 {found['sha1']})"
+    if thumbprint is None:
+        return _skip(vc, check, f"{missing}; the vCenter presents {seen}", where)
+    configured = tls.normalize(thumbprint)
+    algorithm = tls.algorithm(configured)
+    label = "SHA-1" if algorithm == "sha1" else "SHA-256"
+    if found[algorithm] == configured:
+        return _pass(vc, check, f"resourceVcenterThumbprint matches the certificate the vCenter presents "
+                     f"({label} {configured})", where)
+    return _fail(
+        vc, check,
+        f"resourceVcenterThumbprint is {label} {configured}, but the vCenter presents {label} {found[algorithm]}"
+        f" (SHA-256 {found['sha256']}); NSX would refuse the compute manager registration",
+        where,
+        f"check the certificate is the vCenter's own (a TLS-intercepting proxy shows its own), then set "
+        f"resourceVcenterThumbprint to {found['sha256']}",
+    )

@@ -18,8 +18,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from components.settings import ConfigError
-from preflight import checks, report, stack
+from preflight import addresses, checks, report, stack, state, tls
 from preflight.inventory import (
     ConnectOptions,
     Endpoint,
@@ -54,8 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--protocol", choices=("https", "http"), default=env("VIONFV_PREFLIGHT_PROTOCOL", "https"),
                    help=argparse.SUPPRESS)  # http: the simulator only
     p.add_argument("--page-size", type=int, default=10_000, help=argparse.SUPPRESS)
+    p.add_argument("--state", type=Path, metavar="FILE",
+                   help="the stack's state, as `pulumi stack export --stack <stack> --file FILE` writes it "
+                        "(default: `pulumi stack export` when the Pulumi CLI is installed; without either, a "
+                        "first deployment is assumed)")
     p.add_argument("--no-pulumi-cli", action="store_true",
-                   help="take passwords from the environment only, never from `pulumi config get`")
+                   help="never run the Pulumi CLI: passwords from the environment only, state from --state only")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return p
 
@@ -107,6 +113,15 @@ class _Reader(threading.Thread):
         )
 
 
+def _project(project_dir: Path) -> str:
+    """The Pulumi project's name (Pulumi.yaml `name`): part of every URN a `pulumi import` fix names."""
+    try:
+        document = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
+    except (OSError, yaml.YAMLError):
+        return "vio-nfv"
+    return str(document.get("name") or "vio-nfv") if isinstance(document, dict) else "vio-nfv"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     started = time.monotonic()
@@ -129,6 +144,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.ca_bundle and not Path(args.ca_bundle).is_file():
         print(f"preflight: --ca-bundle {args.ca_bundle}: no such file", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        owned = state.load(args.stack, args.project_dir, args.state, use_pulumi_cli=not args.no_pulumi_cli,
+                           timeout=max(0.1, deadline - time.monotonic()) / 2)
+    except state.StateError as exc:
+        print(f"preflight: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    day2 = checks.Day2(owned, args.stack, _project(args.project_dir))
 
     settings = loaded.settings
     vio = settings.vio.version
@@ -138,6 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     mgmt, res = endpoints(settings, loaded.passwords)
     progress(f"stack {args.stack}: {settings.topology} topology, {settings.pod_layout}, "
              f"VIO {vio}, timeout {args.timeout:g}s")
+    progress(owned.header)
 
     # Both vCenters at once: a dead one then costs the budget once, not twice in a row.
     same = (mgmt.server.lower(), mgmt.port, mgmt.username) == (res.server.lower(), res.port, res.username)
@@ -170,24 +193,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             results.append(checks.reachability(endpoint, None, outcome))
             why = ("the run's timeout ran out before this vCenter answered" if endpoint.role in timed_out
                    or (same and timed_out) else "this vCenter could not be read (see reachable)")
-            results += checks.unchecked(settings, endpoint, why)
+            results += checks.unchecked(settings, endpoint, why, args.protocol == "https")
             continue
         results.append(checks.reachability(endpoint, outcome, None))
         results.append(checks.version(endpoint, outcome, vio))
         found.append((endpoint, outcome))
         if endpoint is mgmt:
-            results += checks.management(settings, endpoint, outcome, need, args.margin)
+            results += checks.management(settings, endpoint, outcome, need, args.margin, day2)
         else:
-            results += checks.resource(settings, endpoint, outcome)
+            results += checks.resource(settings, endpoint, outcome, day2, loaded.thumbprint,
+                                       loaded.thumbprint_missing)
     if len(found) == 2:
-        results += checks.addresses(settings, need, found, mgmt)
+        results += addresses.addresses(settings, need, found, mgmt, owned)
     else:
         results.append(checks.Result("both", "ip free", "skip", "not checked: a vCenter could not be read, "
                                      "and an address may be in use on it", str(settings.management_network.cidr)))
 
     ok = all(r.status == "pass" for r in results)
     elapsed = time.monotonic() - started
-    print(report.table(results))
+    print(report.table(results, header=[owned.header]))
     if args.json:
         extra: dict[str, Any] = {
             "elapsed_s": round(elapsed, 3),
@@ -195,7 +219,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             "timed_out": timed_out,
             "vio_version": vio,
             "round_trips": {e.role: inv.round_trips for e, inv in found},
-            "vcenters": {e.role: {"address": e.address, "version": inv.version} for e, inv in found},
+            "vcenters": {e.role: {"address": e.address, "version": inv.version,
+                                  **({"certificate": tls.fingerprints(inv.certificate)} if inv.certificate else {})}
+                         for e, inv in found},
+            "state": {"source": owned.source, "first_deployment": owned.first_deployment, "why": owned.why,
+                      "resources": len(owned.resources)},
         }
         report.write_json(args.json, report.document(args.stack, ok, results, extra))
     progress(f"done in {elapsed:.1f}s")

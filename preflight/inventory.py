@@ -9,7 +9,8 @@ result). Ancestry (which datacenter or cluster an object is in) is resolved loca
 property instead of asking the server.
 
 Round trips per vCenter: RetrieveServiceContent, Login, CreateContainerView, RetrievePropertiesEx
-(+ pages), DestroyView, Logout.
+(+ pages), DestroyView, Logout. Over https, one TLS handshake before them reads the certificate the
+vCenter presents (`tls.peer_certificate`), whatever its trust.
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ from typing import Any, Literal
 
 from pyVmomi import vim, vmodl
 from pyVmomi.SoapAdapter import SoapStubAdapter
+
+from preflight import tls
+from preflight.model import Datastore, Folder, Host, Inventory, PortGroup, ResourcePool, VirtualMachine
+
+# The model is read through this module by the checks and the benchmark.
+__all__ = ["Datastore", "Folder", "Host", "Inventory", "PortGroup", "ResourcePool", "VirtualMachine"]
 
 #: The API version spoken. vSphere 7.0 is the oldest vCenter VIO 7.x supports; a newer vCenter answers
 #: older versions, the reverse is not true. Fixed rather than negotiated: pyvmomi's negotiation is an
@@ -86,7 +93,16 @@ class Watch:
         self.phase = "connect"
         self.stopped = threading.Event()
         self._connections: list[Any] = []
+        self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
+
+    def track(self, sock: socket.socket) -> None:
+        """A socket opened outside the SOAP stub (the certificate handshake): stopped like the others."""
+        if self.stopped.is_set():
+            sock.close()
+            raise _Stopped()
+        with self._lock:
+            self._sockets.append(sock)
 
     def attach(self, stub: SoapStubAdapter) -> None:
         get: Callable[[], Any] = stub.GetConnection
@@ -105,8 +121,8 @@ class Watch:
         self.stopped.set()
         with self._lock:
             connections = list(self._connections)
-        for connection in connections:
-            sock = getattr(connection, "sock", None)
+            sockets = list(self._sockets)
+        for sock in [*sockets, *(getattr(c, "sock", None) for c in connections)]:
             if sock is not None:
                 try:
                     sock.shutdown(socket.SHUT_RDWR)
@@ -141,84 +157,12 @@ class RoundTripCounter:
         stub.InvokeMethod = counted  # type: ignore[method-assign]
 
 
-# --------------------------------------------------------------------------------------------- model
-
-
-@dataclass(frozen=True)
-class Host:
-    name: str
-    datacenter: str
-    cluster: str | None
-    connection_state: str
-    in_maintenance: bool
-    cpu_mhz: int  # per core
-    cores: int
-    memory_bytes: int
-    cpu_usage_mhz: int
-    memory_usage_mb: int
-
-    @property
-    def usable(self) -> bool:
-        return self.connection_state == "connected" and not self.in_maintenance
-
-
-@dataclass(frozen=True)
-class Datastore:
-    name: str
-    datacenter: str
-    capacity_bytes: int
-    free_bytes: int
-    accessible: bool
-
-
-@dataclass(frozen=True)
-class PortGroup:
-    name: str
-    datacenter: str
-    switch: str | None
-
-
-@dataclass(frozen=True)
-class VirtualMachine:
-    """A VM or template and where it sits: together with the vCenter it was read from, `datacenter`,
-    `folder`, `cluster`, `resource_pool` and `name` are its placement, which is how preflight tells the
-    plane's own VM from a look-alike (see `checks.PlaneVm`)."""
-
-    name: str
-    datacenter: str
-    template: bool
-    ips: tuple[str, ...]
-    #: Path below the datacenter's VM folder ("vio", "a/b"); "" for the VM folder itself or a vApp child.
-    folder: str = ""
-    #: The cluster (or standalone host) whose resource pool tree holds the VM.
-    cluster: str = ""
-    #: Path below that cluster's root pool ("vio-plane"); "" for the root pool.
-    resource_pool: str = ""
-
-
-@dataclass(frozen=True)
-class Inventory:
-    """What a vCenter holds, flattened: every object carries the names of its datacenter (and cluster)."""
-
-    version: str
-    full_name: str
-    api_version: str
-    datacenters: tuple[str, ...]
-    clusters: tuple[tuple[str, str], ...]  # (datacenter, cluster)
-    hosts: tuple[Host, ...]
-    datastores: tuple[Datastore, ...]
-    switches: tuple[tuple[str, str], ...]  # (datacenter, switch)
-    port_groups: tuple[PortGroup, ...]
-    vms: tuple[VirtualMachine, ...]
-    round_trips: int = 0
-
-
 # ------------------------------------------------------------------------------------------ retrieve
 
 #: Properties read per type. Only what the checks use: every extra property is paid for per object.
 PROPERTIES: dict[type, list[str]] = {
     vim.Folder: ["name", "parent"],
-    vim.Datacenter: ["name", "parent"],
+    vim.Datacenter: ["name", "parent", "vmFolder"],
     vim.ComputeResource: ["name", "parent"],
     vim.HostSystem: [
         "name",
@@ -233,10 +177,14 @@ PROPERTIES: dict[type, list[str]] = {
     ],
     vim.Datastore: ["name", "parent", "summary.capacity", "summary.freeSpace", "summary.accessible"],
     vim.DistributedVirtualSwitch: ["name", "parent"],
-    vim.dvs.DistributedVirtualPortgroup: ["name", "parent", "config.distributedVirtualSwitch"],
+    vim.dvs.DistributedVirtualPortgroup: [
+        "name", "parent", "key", "config.distributedVirtualSwitch", "config.defaultPortConfig",
+    ],
+    vim.Network: ["name", "parent"],
     vim.ResourcePool: ["name", "parent"],
     vim.VirtualMachine: [
-        "name", "parent", "resourcePool", "config.template", "runtime.host", "guest.ipAddress", "guest.net",
+        "name", "parent", "resourcePool", "config.template", "config.uuid", "runtime.host", "guest.ipAddress",
+        "guest.net",
     ],
 }
 
@@ -273,6 +221,18 @@ def _guest_ips(props: dict[str, Any]) -> tuple[str, ...]:
     for nic in props.get("guest.net") or []:
         ips += [ip for ip in (nic.ipAddress or []) if ip not in ips]
     return tuple(ips)
+
+
+def vlan_text(setting: Any) -> str:
+    """A DVS port setting's VLAN in words: "1110", "trunk 0-4094", "pvlan 12", "" when none is set."""
+    spec = getattr(setting, "vlan", None)
+    if isinstance(spec, vim.dvs.VmwareDistributedVirtualSwitch.VlanIdSpec):
+        return str(spec.vlanId)
+    if isinstance(spec, vim.dvs.VmwareDistributedVirtualSwitch.TrunkVlanSpec):
+        return "trunk " + ",".join(f"{r.start}-{r.end}" for r in spec.vlanId or [])
+    if isinstance(spec, vim.dvs.VmwareDistributedVirtualSwitch.PvlanSpec):
+        return f"pvlan {spec.pvlanId}"
+    return ""
 
 
 def build(objects: Iterator[vmodl.query.PropertyCollector.ObjectContent], about: Any) -> Inventory:
@@ -313,7 +273,12 @@ def build(objects: Iterator[vmodl.query.PropertyCollector.ObjectContent], about:
         return names, moid
 
     datacenters, clusters, hosts, datastores, switches, port_groups, vms = [], [], [], [], [], [], []
+    folders: list[Folder] = []
+    pools: list[ResourcePool] = []
     host_place: dict[str, tuple[str, str | None]] = {}
+    vm_folders = {
+        p["vmFolder"]._moId for m, p in props.items() if isinstance(kinds[m], vim.Datacenter) and p.get("vmFolder")
+    }
     for moid, obj in kinds.items():
         p = props[moid]
         dc = name_of(ancestor(moid, vim.Datacenter))
@@ -352,7 +317,22 @@ def build(objects: Iterator[vmodl.query.PropertyCollector.ObjectContent], about:
             switches.append((dc, p["name"]))
         elif isinstance(obj, vim.dvs.DistributedVirtualPortgroup):
             dvs = p.get("config.distributedVirtualSwitch")
-            port_groups.append(PortGroup(p["name"], dc, name_of(dvs._moId) if dvs is not None else None))
+            port_groups.append(PortGroup(p["name"], dc, name_of(dvs._moId) if dvs is not None else None,
+                                         moid, str(p.get("key") or ""), vlan_text(p.get("config.defaultPortConfig"))))
+        elif isinstance(obj, vim.Network):
+            port_groups.append(PortGroup(p["name"], dc, None, moid, distributed=False))
+        elif isinstance(obj, vim.Folder):
+            names, _above = path(moid, vim.Folder)
+            # Only folders under a datacenter's VM folder; the VM folder itself is the "" path.
+            chain = [moid]
+            while len(chain) < len(names):
+                chain.append(parent(chain[-1]) or "")
+            if len(names) > 1 and chain[-1] in vm_folders:
+                folders.append(Folder(dc, "/".join(reversed(names[:-1])), moid))
+        elif isinstance(obj, vim.ResourcePool):
+            names, owner = path(moid, vim.ResourcePool)
+            if len(names) > 1 and isinstance(kinds.get(owner or ""), vim.ComputeResource):
+                pools.append(ResourcePool(dc, name_of(owner), "/".join(reversed(names[:-1])), moid))
     for moid, obj in kinds.items():
         if not isinstance(obj, vim.VirtualMachine):
             continue
@@ -364,10 +344,10 @@ def build(objects: Iterator[vmodl.query.PropertyCollector.ObjectContent], about:
             dc = host_place.get(host._moId, ("", None))[0]
         # The topmost folder is the datacenter's own VM folder, the topmost pool the cluster's root pool:
         # both are implied, so "vio" means <datacenter>/vm/vio and <cluster>/Resources/vio.
-        folders, above = path(parent(moid), vim.Folder)
-        in_folder = "/".join(reversed(folders[:-1])) if isinstance(kinds.get(above or ""), vim.Datacenter) else ""
+        vm_folder, above = path(parent(moid), vim.Folder)
+        in_folder = "/".join(reversed(vm_folder[:-1])) if isinstance(kinds.get(above or ""), vim.Datacenter) else ""
         pool_ref = p.get("resourcePool")
-        pools, owner = path(pool_ref._moId if pool_ref is not None else None, vim.ResourcePool)
+        vm_pools, owner = path(pool_ref._moId if pool_ref is not None else None, vim.ResourcePool)
         vms.append(
             VirtualMachine(
                 name=p.get("name", moid),
@@ -376,7 +356,9 @@ def build(objects: Iterator[vmodl.query.PropertyCollector.ObjectContent], about:
                 ips=_guest_ips(p),
                 folder=in_folder,
                 cluster=name_of(owner) if isinstance(kinds.get(owner or ""), vim.ComputeResource) else "",
-                resource_pool="/".join(reversed(pools[:-1])),
+                resource_pool="/".join(reversed(vm_pools[:-1])),
+                moid=moid,
+                uuid=str(p.get("config.uuid") or ""),
             )
         )
     return Inventory(
@@ -390,6 +372,8 @@ def build(objects: Iterator[vmodl.query.PropertyCollector.ObjectContent], about:
         switches=tuple(sorted(switches)),
         port_groups=tuple(sorted(port_groups, key=lambda g: (g.datacenter, g.name))),
         vms=tuple(sorted(vms, key=lambda v: (v.datacenter, v.name))),
+        folders=tuple(sorted(folders, key=lambda f: (f.datacenter, f.path))),
+        pools=tuple(sorted(pools, key=lambda r: (r.datacenter, r.cluster, r.path))),
     )
 
 
@@ -404,8 +388,19 @@ def _ssl_context(endpoint: Endpoint, options: ConnectOptions) -> ssl.SSLContext 
     return ssl.create_default_context(cafile=options.ca_bundle)
 
 
+def _mismatch(endpoint: Endpoint, options: ConnectOptions, watch: Watch | None) -> str | None:
+    """After a failed first exchange: what the port speaks, when that is not what was spoken."""
+    if watch is None or watch.stopped.is_set():
+        return None
+    try:
+        seen = tls.speaks(endpoint.server, endpoint.port, min(options.timeout, 5.0), watch.track)
+    except _Stopped:
+        return None
+    return tls.explain(options.protocol, seen)
+
+
 @contextmanager
-def _phase(endpoint: Endpoint, phase: str, options: ConnectOptions) -> Iterator[None]:
+def _phase(endpoint: Endpoint, phase: str, options: ConnectOptions, watch: Watch | None = None) -> Iterator[None]:
     """Turn transport and API failures into a `VcenterError` naming the vCenter, the phase and a fix."""
     key = endpoint.key
     where = f"{endpoint.role} vCenter {endpoint.address}"
@@ -445,6 +440,16 @@ def _phase(endpoint: Endpoint, phase: str, options: ConnectOptions) -> Iterator[
             f"{key}.allowUnverifiedSsl: true",
         ) from None
     except (ConnectionError, http.client.HTTPException, ssl.SSLError) as exc:
+        # On the first exchange, a protocol mismatch looks like a drop: ask the port what it speaks.
+        mismatch = _mismatch(endpoint, options, watch) if phase == "connect" else None
+        if mismatch is not None:
+            other = "https" if options.protocol == "http" else "http"
+            raise VcenterError(
+                endpoint,
+                f"{where}: {mismatch} (at connect: {type(exc).__name__}: {exc})",
+                f"point {key}.port at the vCenter's HTTPS port (443)" if options.protocol == "https"
+                else f"this port speaks {other}: drop --protocol http (the simulator's), or fix {key}.port",
+            ) from None
         raise VcenterError(
             endpoint,
             f"{where} dropped the connection during {phase} ({type(exc).__name__}: {exc})",
@@ -483,6 +488,10 @@ def collect(
     counter = counter or RoundTripCounter()
     watch = watch or Watch()
     where = f"{endpoint.role} vCenter {endpoint.address}"
+    certificate = None
+    if options.protocol == "https":
+        with _phase(endpoint, "connect", options, watch):
+            certificate = tls.peer_certificate(endpoint.server, endpoint.port, options.timeout, watch.track)
     with _phase(endpoint, "connect", options):
         stub = SoapStubAdapter(
             host=endpoint.server,
@@ -496,7 +505,7 @@ def collect(
     watch.attach(stub)
     si = vim.ServiceInstance("ServiceInstance", stub)
     progress(f"{where}: connecting")
-    with _phase(endpoint, "connect", options):
+    with _phase(endpoint, "connect", options, watch):
         # Any: the stubs type every manager Optional, which they are only on a bare ESXi host.
         content: Any = si.RetrieveContent()
     watch.phase = "login"
@@ -516,4 +525,4 @@ def collect(
             cleanup()
         except Exception:  # noqa: BLE001 - best effort, the inventory is already read
             pass
-    return replace(build(iter(objects), content.about), round_trips=counter.count)
+    return replace(build(iter(objects), content.about), round_trips=counter.count, certificate=certificate)

@@ -18,8 +18,9 @@ from preflight.checks import Result
 _MARK = {"pass": "PASS", "fail": "FAIL", "skip": "SKIP"}
 
 
-def table(results: Sequence[Result], width: int | None = None) -> str:
-    """One row per result; a failure is followed by its fix, indented, so the table reads top-down."""
+def table(results: Sequence[Result], width: int | None = None, header: Sequence[str] = ()) -> str:
+    """`header` lines (what the run assumed, such as the stack state it read), then one row per result; a
+    failure is followed by its fix, indented, so the table reads top-down."""
     width = width or shutil.get_terminal_size((120, 24)).columns
     cols = ("STATUS", "VCENTER", "CHECK", "WHERE")
     rows = [(_MARK[r.status], r.vcenter, r.check, r.where) for r in results]
@@ -32,7 +33,8 @@ def table(results: Sequence[Result], width: int | None = None) -> str:
         wrapped = textwrap.wrap(detail, detail_width) or [""]
         return [f"{head}  {wrapped[0]}"] + [" " * indent + more for more in wrapped[1:]]
 
-    out = line(cols, "DETAIL")
+    out = [*header, ""] if header else []
+    out += line(cols, "DETAIL")
     for row, result in zip(rows, results, strict=True):
         out += line(row, result.detail)
         if result.fix:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +18,12 @@ from typing import Any
 
 from components import settings as config
 from offline import stack_file
+from preflight.state import cli_env, pulumi_cli
 
 #: Credentials preflight needs, by config key.
 PASSWORD_KEYS: tuple[str, ...] = ("managementVcenterPassword", "resourceVcenterPassword")
+#: The pinned certificate of the resource vCenter: plain text or a secret; compared when readable.
+THUMBPRINT_KEY = "resourceVcenterThumbprint"
 
 
 class StackError(Exception):
@@ -39,6 +41,9 @@ class Stack:
     path: Path
     settings: config.Settings
     passwords: dict[str, str]
+    #: resourceVcenterThumbprint when readable, else None and `thumbprint_missing` says why.
+    thumbprint: str | None = None
+    thumbprint_missing: str = ""
 
     def __repr__(self) -> str:  # passwords stay out of tracebacks and logs
         return f"Stack(name={self.name!r}, path={str(self.path)!r})"
@@ -58,7 +63,7 @@ def read_raw(path: Path) -> dict[str, Any]:
 
 
 def _from_pulumi(stack: str, key: str, project_dir: Path, timeout: float) -> str | None:
-    exe = shutil.which("pulumi")
+    exe = pulumi_cli()
     if exe is None:
         return None
     try:
@@ -68,6 +73,7 @@ def _from_pulumi(stack: str, key: str, project_dir: Path, timeout: float) -> str
             text=True,
             timeout=timeout,
             check=False,
+            env=cli_env(exe),
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
@@ -109,4 +115,12 @@ def load(stack: str, project_dir: Path, *, use_pulumi_cli: bool = True, timeout:
         hints = "; ".join(f"export {env_name(k)}=... (or log in so that `pulumi config get "
                           f"{config.NAMESPACE}:{k} --stack {stack}` works)" for k in missing)
         raise StackError(f"no password for {', '.join(missing)}: {hints}")
-    return Stack(stack, path, settings, passwords)
+    thumbprint = raw.get(THUMBPRINT_KEY) if THUMBPRINT_KEY in plaintext else None
+    thumbprint = thumbprint or os.environ.get(env_name(THUMBPRINT_KEY))
+    if not thumbprint and THUMBPRINT_KEY in raw and use_pulumi_cli:
+        thumbprint = _from_pulumi(stack, THUMBPRINT_KEY, project_dir, timeout)
+    why = "" if thumbprint else (
+        f"{THUMBPRINT_KEY} is a secret preflight could not read: export {env_name(THUMBPRINT_KEY)}=... to compare it"
+        if THUMBPRINT_KEY in raw else f"{THUMBPRINT_KEY} is not set"
+    )
+    return Stack(stack, path, settings, passwords, str(thumbprint) if thumbprint else None, why)

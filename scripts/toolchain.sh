@@ -9,7 +9,7 @@
 #
 # The wrapper modules (go.mod, go.sum, tools.go) and the two shims the CLI release ships beside `pulumi` are
 # ours, under toolchain/; nothing of the upstream sources is in the checkout. Go builds share the machine's
-# default GOCACHE and GOMODCACHE, which persist between sessions and CI runs. See README, "Real toolchain".
+# default GOCACHE and GOMODCACHE, which persist between sessions and CI runs. See docs/real-toolchain.md.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 GO=/usr/local/go/bin/go # Go 1.26.8; Debian's /usr/bin/go (1.19) cannot build these modules
@@ -91,8 +91,8 @@ install_shims() {
 }
 
 # Modules the project would build next, probed so the report always shows what the proxy answers today.
-# None of them is served (403 "This module version is not available") as of 2026-12-06; the README's
-# "Real toolchain" section lists the exact commands and errors.
+# None of them is served (403 "This module version is not available") as of 2026-12-06; docs/real-toolchain.md
+# lists the exact commands and errors.
 UNSERVED=(
     "github.com/pulumi/pulumi-openstack/provider/v5@v5.0.0-20260203221222-10b3c94f20ef" # v5.4.1's commit
     "github.com/pulumi/pulumi-vsphere/provider/v4@v4.16.2"
@@ -107,7 +107,7 @@ probe_unserved() {
             printf '%s\tgo mod download -json %s\t%s\n' "${mv%@*}" "$mv" "$answer" >>"$DIR/unbuilt.txt"
             echo "toolchain: not built: ${mv%@*}: $answer"
         else
-            echo "toolchain: ${mv%@*} is now served at ${mv#*@}: a wrapper for it can be added (README, Real toolchain)"
+            echo "toolchain: ${mv%@*} is now served at ${mv#*@}: a wrapper for it can be added (docs/real-toolchain.md)"
         fi
     done
 }

@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +65,12 @@ class Simulator:
     url: str
     port: int
     spec_path: Path
+    #: Every folder, pool, port group and VM the spec created: {"kind", "path", "moid", "uuid"?}, by path.
+    objects: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: With "tls": the certificate served (PEM) and its fingerprints, as computed by the simulator.
+    cert_pem: str = ""
+    sha1: str = ""
+    sha256: str = ""
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -99,7 +105,9 @@ def start(spec: dict[str, Any]) -> Simulator:
         Path(name).unlink(missing_ok=True)
         raise SimulatorError(f"vcsim did not start: {error.strip()}")
     served = json.loads(line)
-    return Simulator(process, served["url"], int(served["port"]), Path(name))
+    return Simulator(process, served["url"], int(served["port"]), Path(name),
+                     {o["path"]: o for o in served.get("objects") or []}, served.get("certPem", ""),
+                     served.get("sha1", ""), served.get("sha256", ""))
 
 
 @contextmanager
@@ -124,8 +132,9 @@ def management_spec(settings: Settings, hosts: int | None = None) -> dict[str, A
     """A management vCenter that passes every check for `settings`."""
     m = settings.management_vcenter
     net = settings.management_network
-    # With `existing: false` the port group must not exist yet: the deployment creates it.
-    port_groups = [net.port_group] if net.existing else []
+    # With `existing: false` a port group must not exist yet: the deployment creates it.
+    port_groups = [{"name": n.port_group, "vlan": n.vlan or 0}
+                   for n in (net, settings.api_access_network) if n.existing]
     return {
         "user": m.username,
         "version": "8.0.2",
@@ -160,6 +169,29 @@ def resource_spec(settings: Settings, tenant_vms: int = 0) -> dict[str, Any]:
     if tenant_vms:
         dc["bulkVms"] = {"cluster": clusters[0], "count": tenant_vms, "ipPrefix": "172.16"}
     return {"user": r.username, "version": "8.0.2", "datacenters": [dc]}
+
+
+def deploy(spec: dict[str, Any], settings: Settings, role: str) -> dict[str, Any]:
+    """`spec` (of this module) as it looks once the stack is deployed: every folder, resource pool, port group
+    (with its VLAN) and the Manager VM (on its address) the program creates in the `role` vCenter."""
+    from preflight import placement
+
+    dc = datacenter(spec)
+    for c in placement.creations(settings):
+        if c.role != role:
+            continue
+        if c.type == placement.FOLDER:
+            dc.setdefault("folders", []).append(c.name)
+        elif c.type == placement.POOL:
+            dc.setdefault("resourcePools", []).append({"cluster": c.cluster, "name": c.name})
+        elif c.type == placement.PORT_GROUP:
+            switch = next(s for s in dc["switches"] if s["name"] == settings.management_vcenter.distributed_switch)
+            switch["portGroups"].append({"name": c.name, "vlan": c.vlan or 0})
+        else:
+            plan = settings.plan()
+            dc["vms"].append({"name": c.name, "cluster": settings.management_vcenter.cluster, "folder": c.folder,
+                              "resourcePool": f"{settings.name_prefix}-plane", "ips": [str(plan.manager_ip)]})
+    return spec
 
 
 def datacenter(spec: dict[str, Any]) -> dict[str, Any]:

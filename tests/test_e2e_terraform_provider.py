@@ -3,8 +3,8 @@
 
 The engine finds it by exact version in $PULUMI_HOME/plugins (pulumi/pulumi sdk/go/common/workspace/
 plugins.go); its unparameterized schema carries the version the build linked in (-X .../dynamic/version).
-Parameterizing it with vmware/nsxt needs terraform-provider-nsxt, which the proxy does not serve (README,
-"Real toolchain"), so that step is not tried here.
+Parameterizing it with vmware/nsxt needs terraform-provider-nsxt, which the proxy does not serve
+(docs/real-toolchain.md), so that step is not tried here.
 """
 
 from __future__ import annotations

@@ -19,9 +19,9 @@ from components.management_plane import (
     VcenterArgs,
     VioNetworkArgs,
     _check,
-    _compute_cluster,
 )
 from components.settings import DEFAULT_OVF_PROPERTIES
+from components.vio_bodies import compute_cluster as _compute_cluster
 from offline.evaluate import Evaluation, evaluate
 
 DYNAMIC = "pulumi-python:dynamic/vio:"

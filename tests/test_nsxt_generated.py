@@ -2,7 +2,7 @@
 and function the stand-in offers exists in the generated SDK and takes every argument the stand-in takes.
 
 The generated SDK comes from `pulumi install` (Pulumi.yaml `packages: nsxt`), which needs the
-terraform-provider bridge and terraform-provider-nsxt (README, "Real toolchain"); elsewhere the module is
+terraform-provider bridge and terraform-provider-nsxt (docs/real-toolchain.md); elsewhere the module is
 skipped with the reason. The generated Python SDK declares a resource's arguments as the keyword parameters
 of `_internal_init` and an input type's and a function's as those of `__init__` and the function itself
 (pulumi/pulumi pkg/codegen/python/gen.go).
@@ -22,7 +22,7 @@ from offline.evaluate import STAND_INS, ensure_nsxt_importable
 
 if ensure_nsxt_importable() == "stand-in":
     pytest.skip("the generated pulumi_nsxt SDK is not installed here (make toolchain cannot build "
-                "terraform-provider-nsxt from served modules yet: README, Real toolchain)", allow_module_level=True)
+                "terraform-provider-nsxt from served modules yet: docs/real-toolchain.md)", allow_module_level=True)
 
 import pulumi_nsxt as real  # the generated SDK, known importable from here on
 

@@ -86,11 +86,11 @@ def test_projects_get_quotas_and_role_assignments_keyed_by_tenant(prod: Evaluati
     roles = {r.name for r in prod.by_type("openstack:identity/roleAssignment:RoleAssignment")}
     assert roles == {
         "vio-os-role-vepc-group-vepc-operators-member",
-        "vio-os-role-vepc-user-svc-vepc-vnfm-admin",
+        "vio-os-role-vepc-user-svc-vepc-vnfm-member",
         "vio-os-role-vims-group-vims-operators-member",
     }
     lookups = {(i.token, i.args["name"]) for i in prod.invokes if i.token.startswith("openstack:identity")}
-    assert ("openstack:identity/getRole:getRole", "admin") in lookups
+    assert ("openstack:identity/getRole:getRole", "member") in lookups
     assert all("vio-openstack" in i.provider for i in prod.invokes if i.token.startswith("openstack:"))
 
 

@@ -132,13 +132,18 @@ def test_manager_resize_is_an_in_place_update_flagged_as_disruptive(
     assert "powers the VM off" in paths["memory"].note
 
 
-def test_scaling_controllers_updates_the_deployment_in_place(base_plan: dict[str, Any], scaled: dict[str, Any]) -> None:
+def test_changing_controllers_replaces_the_deployment_and_heads_the_report(
+    base_plan: dict[str, Any], scaled: dict[str, Any]
+) -> None:
+    """The controller count is fixed when VIO deploys (no 7.0 API operation adds controllers): a replacement,
+    reported first as critical; per-service replicas (`vio.services`) are the in-place knob
+    (tests/test_vio_day2.py)."""
     diff = diff_plans(base_plan, scaled)
     (res,) = diff.resources
-    assert (res.name, res.action) == ("vio-plane-deployment", "update")
+    assert (res.name, res.action) == ("vio-plane-deployment", "replace")
     (change,) = res.changes
-    assert (change.path, change.before, change.after, change.replaces) == ("controllers", 3, 5, False)
-    assert "scale-service" in change.note
+    assert (change.path, change.before, change.after, change.replaces) == ("controllers", 3, 5, True)
+    assert render_text(diff).startswith("!!! CRITICAL: REPLACES OpenStackDeployment vio-plane-deployment")
 
 
 def test_changing_the_public_hostname_replaces_the_deployment(

@@ -310,7 +310,9 @@ def test_analyzer_keeps_secret_markers_once_installed() -> None:
 def test_pack_declares_every_policy_and_credentials_downgrade_only_when_asked() -> None:
     names = [p.name for p in vp.policies()]
     assert names == ["ha-deployment-spec", "no-open-management-ports", "vio-plane-protected",
-                     "explicit-providers", "credentials-are-secrets"]
+                     "explicit-providers", "secgroup-rules-as-vio-enforces", "firewall-rules-as-vio-enforces",
+                     "octavia-as-vio-supports", "egress-as-configured", "no-tenant-cloud-admin",
+                     "vio-rebuild-intended", "credentials-are-secrets"]
     assert all(p.enforcement_level is None for p in vp.policies())  # the pack's MANDATORY applies
     advisory = vp.policies(EnforcementLevel.ADVISORY)[-1]
     assert isinstance(advisory, ResourceValidationPolicy) and advisory.enforcement_level == EnforcementLevel.ADVISORY

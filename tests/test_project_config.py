@@ -128,3 +128,14 @@ def test_the_tenant_stack_declares_exactly_what_settings_reads() -> None:
     for key, decl in TENANT_DECLARED.items():
         assert decl.get("description") and set(decl) <= {"type", "description", "secret", "default"}, key
         assert decl.get("type", "string") in CLI_TYPES
+
+
+@pytest.mark.parametrize("key", sorted(DECLARED))
+def test_declared_descriptions_are_the_models_own(key: str) -> None:
+    """Descriptions are written once, on the model (components/config): Pulumi.yaml repeats them exactly,
+    as does the generated docs/configuration.md."""
+    from components.config.rules.secrets import CREDENTIAL_DESCRIPTIONS
+
+    attr = next((a for k, a, *_ in settings._SECTIONS if k == key), None)
+    expected = CREDENTIAL_DESCRIPTIONS.get(key) or settings.Settings.model_fields[str(attr)].description
+    assert DECLARED[key].get("description") == expected

@@ -142,7 +142,7 @@ def test_load_balancer_listener_pool_members_monitor(prod: Evaluation) -> None:
     assert prod.named(f"{lb}-member-provisioning-hss-fe-2").inputs["weight"] == 2
     monitor = prod.named(f"{lb}-monitor-provisioning")
     assert (monitor.inputs["type"], monitor.inputs["urlPath"]) == ("HTTP", "/health")
-    assert prod.named(f"{lb}-monitor-sip").inputs["type"] == "UDP-CONNECT"
+    assert prod.named(f"{lb}-monitor-sip").inputs["type"] == "TCP"
 
 
 # ------------------------------------------------------------------------------------- validation
@@ -178,8 +178,8 @@ CASES = [
      "tenants[0].networks[0].allocationPools[0]", "contains the gateway"),
     ("0.networks.0.allocationPools", [{"start": "172.16.11.1", "end": "172.16.11.50"}],
      "tenants[0].networks[0].allocationPools[0]", "not a usable address"),
-    ("0.securityGroups.0.rules.0.ports", 70000, "tenants[0].securityGroups[0].rules[0].ports", "ports are 1-65535"),
-    ("0.securityGroups.0.rules.0.ports", "5000-4000", "tenants[0].securityGroups[0].rules[0].ports", "reversed"),
+    ("0.securityGroups.1.rules.0.ports", 70000, "tenants[0].securityGroups[1].rules[0].ports", "ports are 1-65535"),
+    ("0.securityGroups.1.rules.0.ports", "5000-4000", "tenants[0].securityGroups[1].rules[0].ports", "reversed"),
     ("0.securityGroups.0.rules.0.protocol", "gre", "tenants[0].securityGroups[0].rules[0].protocol", "is not one of"),
     ("0.securityGroups.0.rules.0.direction", "inbound", "tenants[0].securityGroups[0].rules[0].direction",
      "is not one of"),
@@ -187,7 +187,7 @@ CASES = [
      "ingress rules need an explicit source"),
     ("0.securityGroups.2", {"name": "icmp-ports", "rules": [
         {"name": "ping", "direction": "egress", "protocol": "icmp", "ports": 8}]},
-     "tenants[0].securityGroups[2].rules[0].ports", "ports apply to tcp, udp and sctp only"),
+     "tenants[0].securityGroups[2].rules[0].ports", "ports do not apply to icmp; set icmpType"),
     ("1.floatingIps.0.address", "172.16.21.1", "tenants[1].floatingIps[0].address", "is the gateway of sip-access"),
     ("1.floatingIps.0.network", "nowhere", "tenants[1].floatingIps[0].network", "is not a network of tenant"),
     ("1.floatingIps.1", {"name": "twice", "network": "sip-access", "address": "172.16.21.10"},

@@ -2,6 +2,8 @@
 
 Pulumi never runs a dynamic provider's CRUD under mocks, so these tests call check/diff/create/read/
 update/delete themselves, on the simulator's scaled clock (an hour of polling costs milliseconds).
+Contract tests of the simulator against the reference, the variants the reference leaves open, unknowns,
+transactional create and the Manager's boot: tests/test_vio_contract.py; day-2: tests/test_vio_day2.py.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ import copy
 import json
 import logging
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import dill
@@ -21,105 +22,35 @@ from pulumi.dynamic.dynamic import serialize_provider
 from components import vio_api as va
 from components import vio_client as vc
 from sim.vio import VioSimulator
-
-MANAGER_PW = "Mgr-Planted-Secret-9f3a"
-VC_PW = "Vc-Planted-Secret-41b7"
-VC_PW_NEW = "Vc-Rotated-Secret-77c2"
-NSX_PW = "Nsx-Planted-Secret-c0de"
-MD_SECRET = "Md-Planted-Secret-5e11"
-ADMIN_PW = "Os-Planted-Secret-a11a"
-PLANTED = (MANAGER_PW, VC_PW, VC_PW_NEW, NSX_PW, MD_SECRET, ADMIN_PW)
-
-
-@pytest.fixture
-def clock() -> Iterator[vc.ManualClock]:
-    manual = vc.ManualClock()
-    previous = vc.set_clock(manual)
-    yield manual
-    vc.set_clock(previous)
-
-
-@pytest.fixture
-def sim(clock: vc.ManualClock) -> Iterator[VioSimulator]:
-    with VioSimulator(password=MANAGER_PW, clock=clock, deploy_seconds=900, scale_seconds=120) as simulator:
-        yield simulator
-
-
-def endpoint(sim: VioSimulator, **overrides: Any) -> dict[str, Any]:
-    props = {
-        "api_host": "127.0.0.1",
-        "api_port": sim.port,
-        "api_username": "admin",
-        "api_password": MANAGER_PW,
-        "insecure": False,
-        "ca_bundle": sim.ca_pem,
-        "timeout": 2.0,
-    }
-    props.update(overrides)
-    return props
+from tests.vio_helpers import (  # noqa: F401 (fixtures `clock`, `sim`)
+    ADMIN_PW,
+    DEPLOY,
+    MANAGER_PW,
+    MD_SECRET,
+    NSX,
+    NSX_PW,
+    PLANTED,
+    VC_HOST,
+    VC_PW,
+    VC_PW_NEW,
+    VCENTER,
+    clock_fixture,
+    cluster_body,
+    deployment_props,
+    endpoint,
+    manual_clock,
+    nsx_body,
+    register_vcenter,
+    sim_fixture,
+    simulator,
+    vcenter_body,
+)
 
 
-def vcenter_body(**overrides: Any) -> dict[str, Any]:
-    body = {"name": "vc-res", "hostname": "vc-res.example", "username": "svc-vio@vsphere.local",
-            "password": VC_PW, "insecure": False, "is_management": False}
-    body.update(overrides)
-    return body
-
-
-def nsx_body(**overrides: Any) -> dict[str, Any]:
-    body = {
-        "nsx_api_managers": "nsx.example", "nsx_api_user": "admin", "nsx_api_password": NSX_PW,
-        "insecure": False, "default_overlay_tz": "nsx-overlay-transportzone",
-        "default_vlan_tz": "tz-vlan-1", "default_tier0_router": "vio-t0", "dhcp_profile": "vio-dhcp",
-        "metadata_proxy": "vio-md-proxy", "metadata_proxy_shared_secret": MD_SECRET,
-        "native_dhcp_metadata": True,
-    }
-    body.update(overrides)
-    return body
-
-
-def cluster_body(ha: bool = True) -> dict[str, Any]:
-    return {
-        "name": "vio-prod",
-        "ha_enabled": ha,
-        "ip_access_enabled": False,
-        "endpoints": {"hostname": "vio.example", "private_vip": "10.1.0.10", "public_vip": "10.2.0.10"},
-        "management_cluster": {"datacenter": "mgmt-dc", "datastore": "mgmt-ds", "resourcepool": "vio-rp"},
-        "networks": [
-            {"type": "management", "name": "vio-mgmt", "netmask": "255.255.255.0", "gateway": "10.1.0.1",
-             "ip_ranges": [{"begin_ip": "10.1.0.30", "end_ip": "10.1.0.69"}], "dns": ["10.0.0.2"]},
-            {"type": "api", "name": "vio-api", "netmask": "255.255.255.0", "gateway": "10.2.0.1",
-             "ip_ranges": [{"begin_ip": "10.2.0.30", "end_ip": "10.2.0.69"}], "dns": ["10.0.0.2"]},
-        ],
-        "openstack_info": {
-            "compute": {
-                "compute_clusters": [{"availability_zone_name": "az1", "cluster_name": "res-c1",
-                                      "datastore_regex": "res-ds.*", "vcenter_name": "vc-res"}],
-                "default_availability_zone_name": "az1", "passthrough": False, "tenant_vdc": False,
-            },
-            "identity": {"admin_domain_name": "Default", "admin_user": "admin", "admin_password": ADMIN_PW},
-            "neutron": {"neutron_backend": "nsxp", "nsx": nsx_body()},
-        },
-    }
-
-
-def deployment_props(sim: VioSimulator, *, ha: bool = True, controllers: int = 3, **overrides: Any) -> dict[str, Any]:
-    props = {
-        **endpoint(sim),
-        "body": cluster_body(ha),
-        "controllers": controllers,
-        "min_ready_replicas": 2 if ha else 1,
-        "deploy_timeout": 7200.0,
-        "poll_interval": 10.0,
-        "delete_on_destroy": False,
-    }
-    props.update(overrides)
-    return props
-
-
-DEPLOY = va._DeploymentProvider()
-VCENTER = va._VcenterProvider()
-NSX = va._NsxProvider()
+@pytest.fixture(autouse=True)
+def _resource_vcenter(sim: VioSimulator) -> None:
+    """The resource vCenter is registered (the deployment's compute clusters name it)."""
+    register_vcenter(sim)
 
 
 # ---------------------------------------------------------------- validate_body / check
@@ -196,18 +127,42 @@ def test_compact_deployment_runs_one_controller(sim: VioSimulator) -> None:
     assert len(outs["nodes"]) == 1 and all(s["ready"] == 1 for s in outs["services"])
 
 
-def test_three_to_five_controllers_is_an_update_through_the_scale_operation(sim: VioSimulator) -> None:
+def test_changing_controllers_is_a_replacement_naming_vios_procedure(sim: VioSimulator) -> None:
     props = deployment_props(sim)
     outs = DEPLOY.create(props).outs
     five = {**props, "controllers": 5}
     diff = DEPLOY.diff("vio-prod", outs, five)
+    assert diff.changes is True and diff.replaces == ["controllers"] and diff.delete_before_replace
+    (pending,) = DEPLOY.check(props, five).inputs["pending_replacement"]
+    assert pending.startswith("controllers: 3 -> 5") and "adding controller nodes" in pending
+    assert "vio.rebuildIntended" in pending
+
+
+def test_changing_one_services_replicas_scales_only_that_service_in_place(sim: VioSimulator) -> None:
+    props = deployment_props(sim, replicas={"nova": 3, "neutron": 3})
+    outs = DEPLOY.create(props).outs
+    assert sim.calls("PUT", r"/api/v2/openstack/\w+/scal") == []  # already 3 each: nothing to scale
+    scaled_up = {**props, "replicas": {"nova": 5, "neutron": 3}}
+    diff = DEPLOY.diff("vio-prod", outs, scaled_up)
     assert diff.changes is True and diff.replaces == []
-    updated = DEPLOY.update("vio-prod", outs, five).outs
-    scaled = sim.calls("PUT", r"/api/v2/openstack/\w+/scal")
-    assert {path.split("/")[4] for _, path, _ in scaled} == set(va.SCALABLE_SERVICES)
-    assert all(s["count"] == 5 for _, _, body in scaled for s in body["service_settings"])
-    assert len(updated["nodes"]) == 5 and updated["controllers"] == 5
-    assert all(s["ready"] == s["desired"] for s in updated["services"])
+    updated = DEPLOY.update("vio-prod", outs, scaled_up).outs
+    ((_, path, body),) = sim.calls("PUT", r"/api/v2/openstack/\w+/scal")
+    assert path == "/api/v2/openstack/nova/scal"
+    assert body == {"service_settings": [{"name": n, "count": 5} for n in ("nova-api", "nova-scheduler", "nova-conductor")]}
+    assert len(updated["nodes"]) == 3  # replicas are pods on the same controllers
+    assert {s["name"]: s["ready"] for s in updated["services"] if s["group"] == "nova"} == {
+        "nova-api": 5, "nova-scheduler": 5, "nova-conductor": 5}
+    read = DEPLOY.read("vio-prod", updated).outs
+    assert read["replicas"] == {"nova": 5, "neutron": 3}  # read back from the status' services
+    assert DEPLOY.diff("vio-prod", read, scaled_up).changes is False
+
+
+def test_replicas_are_checked_against_the_documented_services(sim: VioSimulator) -> None:
+    props = deployment_props(sim, replicas={"nova": 3, "octavia": 2, "heat": 1, "glance": True})
+    failures = {f.property: f.reason for f in DEPLOY.check({}, props).failures}
+    assert set(failures) == {"replicas.octavia", "replicas.heat", "replicas.glance"}
+    assert "keystone, glance, nova, neutron, cinder, horizon, heat, barbican" in failures["replicas.octavia"]
+    assert "below min_ready_replicas 2" in failures["replicas.heat"]
 
 
 def test_a_cluster_body_change_replaces_the_deployment(sim: VioSimulator) -> None:
@@ -242,16 +197,17 @@ def test_credentials_in_the_deployment_body_rotate_without_replacing_it(sim: Vio
 
 def test_vcenter_password_rotation_is_an_update_by_put(sim: VioSimulator) -> None:
     props = {**endpoint(sim), "body": vcenter_body(), "registration_name": None}
+    sim.vcenters.clear()
     created = VCENTER.create(props)
-    assert created.id == "vc-res" and sim.vcenters["vc-res"]["password"] == base64.b64encode(VC_PW.encode()).decode()
+    assert created.id == VC_HOST and sim.vcenters[VC_HOST]["password"] == base64.b64encode(VC_PW.encode()).decode()
     rotated = {**props, "body": vcenter_body(password=VC_PW_NEW)}
-    diff = VCENTER.diff("vc-res", created.outs, rotated)
+    diff = VCENTER.diff(VC_HOST, created.outs, rotated)
     assert diff.changes is True and diff.replaces == []
-    VCENTER.update("vc-res", created.outs, rotated)
-    (_, _, put), = sim.calls("PUT", "/api/v2/vcenters/vc-res")
+    VCENTER.update(VC_HOST, created.outs, rotated)
+    (_, _, put), = sim.calls("PUT", f"/api/v2/vcenters/{VC_HOST}")
     assert base64.b64decode(put["password"]).decode() == VC_PW_NEW
     moved = {**props, "body": vcenter_body(hostname="vc-other.example")}
-    assert VCENTER.diff("vc-res", created.outs, moved).replaces == ["body"]
+    assert VCENTER.diff(VC_HOST, created.outs, moved).replaces == ["body"]
 
 
 def test_nsx_registration_is_validated_and_its_password_rotates_in_place(sim: VioSimulator) -> None:
@@ -292,16 +248,19 @@ def test_refresh_reports_drift_made_behind_the_api(sim: VioSimulator) -> None:
     read = DEPLOY.read("vio-prod", outs)
     assert read.outs["body"]["endpoints"]["hostname"] == "changed-by-hand.example"
     assert next(s for s in read.outs["services"] if s["name"] == "heat-engine")["ready"] == 2
-    assert read.outs["body"]["openstack_info"]["identity"]["admin_password"] == ADMIN_PW  # kept from state
+    # The GET returns the credentials (base64): never copied, the state's plaintext stays.
+    assert read.outs["body"]["openstack_info"]["identity"]["admin_password"] == ADMIN_PW
+    assert read.outs["body"]["openstack_info"]["neutron"]["nsx"]["nsx_api_password"] == NSX_PW
     sim.drift_cluster_body("vio-prod", "endpoints.hostname", "vio.example")
     sim.drift_cluster_body("vio-prod", "openstack_info.compute.attributes", {"defaulted": "by the Manager"})
     assert DEPLOY.diff("vio-prod", DEPLOY.read("vio-prod", outs).outs, props).changes is False
     assert DEPLOY.diff("vio-prod", read.outs, props).replaces == ["body"]
 
+    sim.vcenters.clear()
     vprops = {**endpoint(sim), "body": vcenter_body(), "registration_name": None}
     vouts = VCENTER.create(vprops).outs
-    sim.drift_vcenter("vc-res", "username", "someone-else")
-    assert VCENTER.read("vc-res", vouts).outs["body"]["username"] == "someone-else"
+    sim.drift_vcenter(VC_HOST, "username", "someone-else")
+    assert VCENTER.read(VC_HOST, vouts).outs["body"]["username"] == "someone-else"
 
 
 def test_refresh_in_ha_fails_clearly_on_an_under_replicated_service(sim: VioSimulator) -> None:
@@ -313,10 +272,11 @@ def test_refresh_in_ha_fails_clearly_on_an_under_replicated_service(sim: VioSimu
 
 
 def test_refresh_of_an_object_deleted_behind_the_api_reports_it_gone(sim: VioSimulator) -> None:
+    sim.vcenters.clear()
     vprops = {**endpoint(sim), "body": vcenter_body(), "registration_name": None}
     outs = VCENTER.create(vprops).outs
-    del sim.vcenters["vc-res"]
-    assert VCENTER.read("vc-res", outs).id == ""
+    del sim.vcenters[VC_HOST]
+    assert VCENTER.read(VC_HOST, outs).id == ""
 
 
 # ---------------------------------------------------------------- delete
@@ -331,8 +291,9 @@ def test_deployment_is_deleted_only_when_asked(sim: VioSimulator, caplog: pytest
     assert any("left running" in r.getMessage() for r in caplog.records)
     DEPLOY.delete("vio-prod", {**outs, "delete_on_destroy": True})
     assert sim.clusters["vio-prod"].deleted
+    sim.vcenters.clear()
     vprops = {**endpoint(sim), "body": vcenter_body(), "registration_name": None}
-    VCENTER.delete("vc-res", VCENTER.create(vprops).outs)
+    VCENTER.delete(VC_HOST, VCENTER.create(vprops).outs)
     assert sim.vcenters == {}
 
 
@@ -344,25 +305,26 @@ def _where(sim: VioSimulator) -> str:
 
 
 def test_a_hang_ends_within_the_call_timeout(sim: VioSimulator) -> None:
-    sim.faults.hang_path, sim.faults.hang_seconds = r"/status$", 5.0
+    sim.faults.hang_path, sim.faults.hang_seconds = r"/api/v2/status$", 5.0
     started = time.monotonic()
     with pytest.raises(va.VioApiError) as err:
         DEPLOY.create(deployment_props(sim, timeout=0.3))
     # The server holds the call 5 s; the client gives up after its 0.3 s timeout, not after the hang.
     assert time.monotonic() - started < sim.faults.hang_seconds
-    assert str(err.value).startswith(f"VIO API {_where(sim)}: read status of deployment vio-prod "
-                                     "(GET /api/v2/clusters/vio-prod/status) failed: no answer within 0.3 s")
+    assert str(err.value).startswith(f"VIO API {_where(sim)}: read the deployment status "
+                                     "(GET /api/v2/status) failed: no answer within 0.3 s")
 
 
 def test_server_errors_are_retried_then_reported(sim: VioSimulator, clock: vc.ManualClock) -> None:
+    sim.vcenters.clear()
     sim.faults.errors_500 = 2
     vprops = {**endpoint(sim), "body": vcenter_body(), "registration_name": None}
-    assert VCENTER.create(vprops).id == "vc-res"
+    assert VCENTER.create(vprops).id == VC_HOST
     sim.faults.errors_500 = 10
     with pytest.raises(va.VioApiError, match=r"HTTP 500 server error") as err:
-        VCENTER.delete("vc-res", vprops)
+        VCENTER.delete(VC_HOST, vprops)
     # The first call of the operation is its login: the message names both.
-    assert f"{_where(sim)}: login for unregister vCenter vc-res (POST /api/v2/login)" in str(err.value)
+    assert f"{_where(sim)}: login for unregister vCenter {VC_HOST} (POST /api/v2/login)" in str(err.value)
 
 
 def test_an_expired_token_is_renewed_once(sim: VioSimulator) -> None:
@@ -373,30 +335,38 @@ def test_an_expired_token_is_renewed_once(sim: VioSimulator) -> None:
 
 
 def test_refused_login_and_missing_objects_name_endpoint_and_operation(sim: VioSimulator) -> None:
-    with pytest.raises(va.VioApiError, match=r"login for register vCenter vc-res \(POST /api/v2/login\) failed: HTTP 401"):
+    with pytest.raises(va.VioApiError, match=r"login for register vCenter vc-res.example \(POST /api/v2/login\) failed: HTTP 401"):
         VCENTER.create({**endpoint(sim, api_password="wrong"), "body": vcenter_body(), "registration_name": None})
     with pytest.raises(va.VioApiError, match=r"update vCenter ghost \(PUT /api/v2/vcenters/ghost\) failed: HTTP 404"):
         VCENTER.update("ghost", {"body": vcenter_body(name="ghost")},
                        {**endpoint(sim), "body": vcenter_body(name="ghost", password=VC_PW_NEW)})
     DEPLOY.create(deployment_props(sim))
-    with pytest.raises(va.VioApiError, match=r"create deployment vio-prod \(POST /api/v2/clusters\) failed: HTTP 409"):
-        DEPLOY.create(deployment_props(sim))
+    other = deployment_props(sim)
+    other["body"]["endpoints"]["public_vip"] = "10.2.0.11"
+    with pytest.raises(va.VioApiError, match=r"create deployment vio-prod \(POST /api/v2/clusters\): a deployment "
+                       r"named vio-prod exists with another body \(endpoints.public_vip\)"):
+        DEPLOY.create(other)
+    assert not sim.clusters["vio-prod"].deleted  # not ours: never rolled back
 
 
 def test_a_deployment_that_never_becomes_ready_times_out(sim: VioSimulator, clock: vc.ManualClock) -> None:
     sim.faults.never_ready = True
-    with pytest.raises(va.VioApiError, match=r"not ready after 1800 s \(last state: creating") as err:
+    with pytest.raises(va.VioApiError, match=r"not ready after 1800 s \(last state: status 'creating'; nodes: "
+                       r"controller-0 \(controller\) Provisioning, .*0/15 service\(s\) ready; not ready: "
+                       r"keystone/keystone-api 0/3") as err:
         DEPLOY.create(deployment_props(sim, deploy_timeout=1800.0))
     assert f"{_where(sim)}: create of deployment vio-prod" in str(err.value)
+    assert sim.clusters["vio-prod"].deleted  # the failed create removed what it made
     assert clock.now() == pytest.approx(1800.0, abs=30)
 
 
 @pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
 def test_tls_is_verified_unless_insecure(sim: VioSimulator) -> None:
+    sim.vcenters.clear()
     vprops = {**endpoint(sim, ca_bundle=None), "body": vcenter_body(), "registration_name": None}
     with pytest.raises(va.VioApiError, match="TLS verification failed"):
         VCENTER.create(vprops)
-    assert VCENTER.create({**vprops, "insecure": True}).id == "vc-res"
+    assert VCENTER.create({**vprops, "insecure": True}).id == VC_HOST
 
 
 # ---------------------------------------------------------------- secrets
@@ -412,20 +382,21 @@ def test_no_planted_secret_leaks(sim: VioSimulator, caplog: pytest.LogCaptureFix
         secret_outputs.append({k: v for k, v in outs.items() if k in va._SECRET_OUTPUTS})
         texts.append(json.dumps({k: v for k, v in outs.items() if k not in va._SECRET_OUTPUTS}))
 
+    sim.vcenters.clear()
     vprops = {**endpoint(sim), "body": vcenter_body(), "registration_name": None}
     vouts = VCENTER.create(vprops).outs
     record(vouts)
-    record(VCENTER.update("vc-res", vouts, {**vprops, "body": vcenter_body(password=VC_PW_NEW)}).outs)
+    record(VCENTER.update(VC_HOST, vouts, {**vprops, "body": vcenter_body(password=VC_PW_NEW)}).outs)
     nprops = {**endpoint(sim), "body": nsx_body(), "nsx_name": "nsx-res", "nsx_kind": "nsxp", "validation": None}
     record(NSX.create(nprops).outs)
     dprops = deployment_props(sim)
     douts = DEPLOY.create(dprops).outs
     record(douts)
     record(DEPLOY.read("vio-prod", douts).outs)
-    record(DEPLOY.update("vio-prod", douts, {**dprops, "controllers": 4}).outs)
+    record(DEPLOY.update("vio-prod", douts, {**dprops, "replicas": {"nova": 4}}).outs)
     # Failures whose server message echoes the operation's credentials, and one in validation.
     for echoed, action in (
-        (f"{VC_PW} / {MANAGER_PW}", lambda: VCENTER.read("vc-res", vouts)),
+        (f"{VC_PW} / {MANAGER_PW}", lambda: VCENTER.read(VC_HOST, vouts)),
         (f"{ADMIN_PW} {NSX_PW} {MD_SECRET} {MANAGER_PW}", lambda: DEPLOY.read("vio-prod", douts)),
     ):
         sim.faults.errors_500, sim.faults.error_message = 10, f"db rejected {echoed}"
@@ -462,11 +433,12 @@ def test_refresh_shows_a_controller_count_changed_behind_the_api(sim: VioSimulat
     props = deployment_props(sim)
     outs = DEPLOY.create(props).outs
     assert DEPLOY.read("vio-prod", outs).outs["controllers"] == 3
-    sim.clusters["vio-prod"].controllers = 4  # a controller added in the Manager's UI
+    sim.clusters["vio-prod"].controllers = 4  # a controller added with VIO's own procedure
     read = DEPLOY.read("vio-prod", outs)
     assert read.outs["controllers"] == 4
-    diff = DEPLOY.diff("vio-prod", read.outs, props)
-    assert diff.changes is True and diff.replaces == []  # the next up scales back to 3
+    # The config follows VIO: with vio.controllers 4 nothing changes; left at 3 it is a (guarded) replacement.
+    assert DEPLOY.diff("vio-prod", read.outs, {**props, "controllers": 4}).changes is False
+    assert DEPLOY.diff("vio-prod", read.outs, props).replaces == ["controllers"]
 
 
 def test_secret_outputs_are_merged_into_the_callers_options() -> None:

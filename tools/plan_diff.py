@@ -9,7 +9,10 @@ changes that destroy something:
 - an input that the provider cannot update in place (`REPLACE_ON_CHANGE`): the resource is replaced;
 - a renamed logical name without an alias (a removed and an added resource of the same type under the same
   parent type with near-equal inputs): Pulumi destroys the old one and creates a new one;
-- a change of provider, and the removal of a protected resource (the update would stop there).
+- a change of provider, and the removal of a protected resource (the update would stop there);
+- first of all, a replacement or removal of the OpenStack deployment or a VIO registration (it rebuilds the
+  cloud every tenant runs on), with the configuration keys that caused it (`CONFIG_SOURCES`) and the
+  policy that stops it (`vio-rebuild-intended`, unless `vio.rebuildIntended`).
 Changes under a resource's `ignoreChanges` are listed as ignored, since Pulumi will not apply them.
 
 Exit code 0 whether or not anything changed (it is a report); 2 when an input file is not a plan.
@@ -20,13 +23,31 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
-import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from components.vio_day2 import BODY_FIELDS, under
+from components.vio_deployment import DeploymentProvider
+from components.vio_provider import VioProvider
+from components.vio_registrations import NsxProvider, VcenterProvider
+from tools.plan_critical import (
+    DEPLOYMENT_TYPE,
+    NSX_TYPE,
+    VCENTER_TYPE,
+    critical_lines,
+)
 from tools.planfile import PlanError, load_plan, urn_type
+
+_VIO_PROVIDERS: Mapping[str, type[VioProvider]] = {
+    VCENTER_TYPE: VcenterProvider, NSX_TYPE: NsxProvider, DEPLOYMENT_TYPE: DeploymentProvider,
+}
+
+
+def _vio_rules(provider: type[VioProvider]) -> tuple[str, ...]:
+    """The provider's own replace rules (its diff), in the plan's input paths."""
+    return tuple(provider.replace_inputs) + tuple(f"body.{f}" for f in provider.replace_fields)
 
 #: Inputs the providers cannot update in place: changing one replaces the resource (delete + create, or
 #: create + delete). Keyed by type token; "*" means every input. One entry per type the program registers,
@@ -102,11 +123,7 @@ REPLACE_ON_CHANGE: Mapping[str, tuple[str, ...]] = {
         "subnetpoolId", "tenantId", "valueSpecs",
     ),
     "openstack:networking/subnetPool:SubnetPool": ("projectId", "region", "valueSpecs"),
-    "pulumi-python:dynamic/vio:VcenterRegistration": (
-        "api_host", "api_port", "body.hostname", "body.is_management", "body.name",
-    ),
-    "pulumi-python:dynamic/vio:NsxBackend": ("api_host", "api_port", "body.nsx_api_managers", "nsx_kind", "nsx_name"),
-    "pulumi-python:dynamic/vio:OpenStackDeployment": ("api_host", "api_port", "body"),
+    **{typ: _vio_rules(provider) for typ, provider in _VIO_PROVIDERS.items()},
 }
 
 #: Types the program registers that the provider-facts file does not list, with where their ForceNew
@@ -120,17 +137,17 @@ SOURCES_OUTSIDE_FACTS: Mapping[str, str] = {
         "vmware/terraform-provider-nsxt v3.11.0 nsxt/resource_nsxt_policy_metadata_proxy.go: only nsx_id "
         "(getNsxIDSchema, ForceNew in nsxt/policy_common.go)"
     ),
-    "pulumi-python:dynamic/vio:VcenterRegistration": (
-        "components/vio_api.py _VcenterProvider (replace_fields/replace_inputs): the name keys the path of "
-        "PUT /api/v2/vcenters/{name}; another hostname is another vCenter; the rest is a PUT"
+    VCENTER_TYPE: (
+        "components/vio_registrations.py VcenterProvider (replace_fields/replace_inputs): the name keys the "
+        "path of PUT /api/v2/vcenters/{name}; another hostname is another vCenter; the rest is a PUT"
     ),
-    "pulumi-python:dynamic/vio:NsxBackend": (
-        "components/vio_api.py _NsxProvider: registration name, kind and nsx_api_managers replace; user, "
-        "password, insecure and the embedded nsx_backend fields update (PUT /api/v2/nsxs/{name})"
+    NSX_TYPE: (
+        "components/vio_registrations.py NsxProvider: registration name, kind and nsx_api_managers replace; "
+        "user, password, insecure and the embedded nsx_backend fields update (PUT /api/v2/nsxs/{name})"
     ),
-    "pulumi-python:dynamic/vio:OpenStackDeployment": (
-        "components/vio_api.py _DeploymentProvider: every `cluster` body field replaces (no update of a "
-        "cluster body in the 7.0 API); `controllers` is the scale-service PUT; provider-only inputs update"
+    DEPLOYMENT_TYPE: (
+        "components/vio_deployment.py DeploymentProvider, components/vio_day2.py BODY_FIELDS: the `redeploy` "
+        "body fields and `controllers` replace; day-2 procedure fields, credentials and `replicas` update"
     ),
 }
 
@@ -147,6 +164,7 @@ REPLACE_NESTED: Mapping[str, tuple[str, ...]] = {
 }
 REPLACE_EXCEPT: Mapping[str, tuple[str, ...]] = {
     "vsphere:index/virtualMachine:VirtualMachine": ("clone.timeout", "clone.customize.networkInterfaces"),
+    DEPLOYMENT_TYPE: tuple(f"body.{p}" for p in DeploymentProvider.replace_except),
 }
 
 #: Updated in place, but not quietly: what the update does to a running system.
@@ -166,8 +184,12 @@ DISRUPTIVE_IN_PLACE: Mapping[str, Mapping[str, str]] = {
     "openstack:networking/network:Network": {
         "external": "toggles router:external; routers using it as gateway lose it",
     },
-    "pulumi-python:dynamic/vio:OpenStackDeployment": {
-        "controllers": "scales the controllers through VIO's scale-service operation (no new deployment)",
+    DEPLOYMENT_TYPE: {
+        "replicas": "scales only the changed services through VIO's scale operation (no new controllers)",
+        # Most specific first: a day-2 field under a broader one takes its own note.
+        **{f"body.{f.path}": (f"VIO day-2 procedure ({f.procedure}); `up` records it once the Manager reflects "
+                              "it, never a replacement" if f.how == "procedure" else f"in place: {f.procedure}")
+           for f in sorted(BODY_FIELDS, key=lambda f: -len(f.path)) if f.how != "redeploy"},
     },
 }
 
@@ -236,10 +258,7 @@ def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
     return {prefix: value}
 
 
-def _under(path: str, rule: str) -> bool:
-    if "[]" in rule:
-        path = re.sub(r"\[\d+\]", "[]", path)
-    return rule == "*" or path == rule or path.startswith((f"{rule}.", f"{rule}["))
+_under = under  # one rule for input paths (components/vio_day2.py): `[]` in a rule matches any index
 
 
 def replace_rules(typ: str) -> tuple[str, ...]:
@@ -525,7 +544,8 @@ def summary(diff: PlanDiff) -> str:
 
 
 def render_text(diff: PlanDiff) -> str:
-    lines = [f"Plan diff {diff.base_stack or 'base'} -> {diff.head_stack or 'head'}: {summary(diff)}"]
+    lines = critical_lines(diff)
+    lines.append(f"Plan diff {diff.base_stack or 'base'} -> {diff.head_stack or 'head'}: {summary(diff)}")
     for res in diff.resources:
         renamed = f" (was {res.old_name})" if res.old_name else ""
         lines.append(f"{SYMBOL[res.action]:>2} {_short(res.type)} {res.name}{renamed}  [{res.action}]")
@@ -548,7 +568,11 @@ def _cell(text: str) -> str:
 def render_markdown(diff: PlanDiff) -> str:
     title = f"### Offline plan diff `{diff.head_stack or 'head'}`" if diff.head_stack == diff.base_stack \
         else f"### Offline plan diff `{diff.base_stack}` -> `{diff.head_stack}`"
-    out = [title, "", f"**{summary(diff)}** (evaluated under mocks: no credentials, no state)", ""]
+    out = [title, ""]
+    crit = critical_lines(diff)
+    if crit:
+        out += ["#### :rotating_light: Rebuilds VIO", ""] + [f"- {_cell(line.removeprefix('!!! '))}" for line in crit] + [""]
+    out += [f"**{summary(diff)}** (evaluated under mocks: no credentials, no state)", ""]
     if diff.empty:
         out.append("No changes.")
         return "\n".join(out) + "\n"

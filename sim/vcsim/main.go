@@ -8,7 +8,10 @@
 // must detect: hosts in maintenance or disconnected, datastore capacity, VM guest IPs, the version
 // about.version reports, a delay before every answer (a slow vCenter), and a method on which the process
 // dies (a vCenter that goes down mid-run). Once serving on a free loopback port it prints one JSON line
-// {"url": ..., "port": ...} on stdout; it stops when stdin closes or on SIGTERM.
+// {"url": ..., "port": ..., "objects": [...]} on stdout (with "tls": true also the certificate it
+// presents and its SHA-1/SHA-256 fingerprints); it stops when stdin closes or on SIGTERM. "objects" lists
+// every folder, resource pool, port group and VM the spec created with its inventory path and managed
+// object id (and a VM's config.uuid), which is what a deployed stack's state records for them.
 //
 // Built from Debian's govmomi sources (GOPATH=/usr/share/gocode GO111MODULE=off), hence no go.mod.
 package main
@@ -16,12 +19,22 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"flag"
 	"fmt"
 	"io"
 	"io/ioutil"
 	"log"
+	"math/big"
 	"net"
 	"net/http"
 	"net/url"
@@ -59,8 +72,38 @@ type datastoreSpec struct {
 }
 
 type switchSpec struct {
-	Name       string   `json:"name"`
-	PortGroups []string `json:"portGroups"`
+	Name       string          `json:"name"`
+	PortGroups []portGroupSpec `json:"portGroups"`
+}
+
+// portGroupSpec is a port group's name ("pg") or {"name": "pg", "vlan": 1110}: the VLAN of its default
+// port config, what a vsphere_distributed_port_group's vlan_id sets.
+type portGroupSpec struct {
+	Name string `json:"name"`
+	VLAN int32  `json:"vlan"`
+}
+
+func (p *portGroupSpec) UnmarshalJSON(raw []byte) error {
+	if len(raw) > 0 && raw[0] == '"' {
+		return json.Unmarshal(raw, &p.Name)
+	}
+	type plain portGroupSpec
+	return json.Unmarshal(raw, (*plain)(p))
+}
+
+// poolSpec is an empty resource pool under a cluster's root pool.
+type poolSpec struct {
+	Cluster string `json:"cluster"`
+	Name    string `json:"name"`
+}
+
+// objectRef is one created object as the spec's reader needs it to write a stack state: its kind, its
+// inventory path (the id `pulumi import` takes for it), its managed object id and, for a VM, config.uuid.
+type objectRef struct {
+	Kind string `json:"kind"`
+	Path string `json:"path"`
+	Moid string `json:"moid"`
+	UUID string `json:"uuid,omitempty"`
 }
 
 type vmSpec struct {
@@ -88,6 +131,12 @@ type datacenterSpec struct {
 	Switches   []switchSpec    `json:"switches"`
 	VMs        []vmSpec        `json:"vms"`
 	Bulk       *bulkSpec       `json:"bulkVms"`
+	// Folders are empty VM folder paths to create; ResourcePools empty pools.
+	Folders       []string   `json:"folders"`
+	ResourcePools []poolSpec `json:"resourcePools"`
+	// StandardPortGroups are host port groups on the first host's vSwitch0: networks of the datacenter's
+	// network folder, whose names distributed port groups share (DuplicateName).
+	StandardPortGroups []string `json:"standardPortGroups"`
 }
 
 type spec struct {
@@ -101,7 +150,9 @@ type spec struct {
 	// vCenter that stalls mid-run without ever letting a read time out.
 	TrickleOn string `json:"trickleOn"`
 	// DelayMs holds every SOAP answer back this long: a slow vCenter, so that two run concurrently.
-	DelayMs     int              `json:"delayMs"`
+	DelayMs int `json:"delayMs"`
+	// TLS serves https with a fresh self-signed certificate for 127.0.0.1 instead of plain http.
+	TLS         bool             `json:"tls"`
 	Datacenters []datacenterSpec `json:"datacenters"`
 }
 
@@ -111,6 +162,15 @@ type builder struct {
 	dirs    []string
 	folders map[string]*object.Folder
 	pools   map[string]*object.ResourcePool
+	objects []objectRef
+}
+
+func (b *builder) record(kind, path string, ref types.ManagedObjectReference) {
+	obj := objectRef{Kind: kind, Path: path, Moid: ref.Value}
+	if vm, ok := simulator.Map.Get(ref).(*simulator.VirtualMachine); ok {
+		obj.UUID = vm.Config.Uuid
+	}
+	b.objects = append(b.objects, obj)
 }
 
 func (b *builder) wait(task *object.Task, err error) (types.ManagedObjectReference, error) {
@@ -147,9 +207,20 @@ func (b *builder) datacenter(root *object.Folder, d datacenterSpec) error {
 		}
 		dvs := object.NewDistributedVirtualSwitch(b.c, ref)
 		for _, pg := range sw.PortGroups {
-			if _, err := b.wait(dvs.AddPortgroup(b.ctx, []types.DVPortgroupConfigSpec{{Name: pg}})); err != nil {
-				return fmt.Errorf("port group %s: %w", pg, err)
+			config := types.DVPortgroupConfigSpec{Name: pg.Name}
+			if pg.VLAN != 0 {
+				config.DefaultPortConfig = &types.VMwareDVSPortSetting{
+					Vlan: &types.VmwareDistributedVirtualSwitchVlanIdSpec{VlanId: pg.VLAN},
+				}
 			}
+			if _, err := b.wait(dvs.AddPortgroup(b.ctx, []types.DVPortgroupConfigSpec{config})); err != nil {
+				return fmt.Errorf("port group %s: %w", pg.Name, err)
+			}
+			created, err := object.NewSearchIndex(b.c).FindChild(b.ctx, folders.NetworkFolder, pg.Name)
+			if err != nil || created == nil {
+				return fmt.Errorf("port group %s: not found after creation: %v", pg.Name, err)
+			}
+			b.record("port group", d.Name+"/network/"+pg.Name, created.Reference())
 		}
 	}
 
@@ -177,6 +248,24 @@ func (b *builder) datacenter(root *object.Folder, d datacenterSpec) error {
 		}
 	}
 
+	for _, name := range d.StandardPortGroups {
+		if len(allHosts) == 0 {
+			return fmt.Errorf("standard port group %s: datacenter %s has no host", name, d.Name)
+		}
+		ns, err := allHosts[0].ConfigManager().NetworkSystem(b.ctx)
+		if err != nil {
+			return err
+		}
+		if err := ns.AddPortGroup(b.ctx, types.HostPortGroupSpec{Name: name, VswitchName: "vSwitch0"}); err != nil {
+			return fmt.Errorf("standard port group %s: %w", name, err)
+		}
+		created, err := object.NewSearchIndex(b.c).FindChild(b.ctx, folders.NetworkFolder, name)
+		if err != nil || created == nil {
+			return fmt.Errorf("standard port group %s: not found after creation: %v", name, err)
+		}
+		b.record("network", d.Name+"/network/"+name, created.Reference())
+	}
+
 	var datastores []types.ManagedObjectReference
 	for _, ds := range d.Datastores {
 		dir, err := ioutil.TempDir("", "vcsim-ds-")
@@ -200,6 +289,21 @@ func (b *builder) datacenter(root *object.Folder, d datacenterSpec) error {
 		}
 	}
 
+	for _, path := range d.Folders {
+		if _, err := b.folder(d.Name, folders.VmFolder, path); err != nil {
+			return err
+		}
+	}
+	for _, p := range d.ResourcePools {
+		root, ok := pools[p.Cluster]
+		if !ok {
+			return fmt.Errorf("resource pool %s: no cluster %q", p.Name, p.Cluster)
+		}
+		if _, err := b.pool(d.Name+"/host/"+p.Cluster, root, p.Name); err != nil {
+			return err
+		}
+	}
+
 	vms := d.VMs
 	if d.Bulk != nil {
 		for i := 0; i < d.Bulk.Count; i++ {
@@ -218,11 +322,11 @@ func (b *builder) datacenter(root *object.Folder, d datacenterSpec) error {
 		if len(hosts) == 0 {
 			return fmt.Errorf("vm %s: cluster %q has no hosts", vm.Name, vm.Cluster)
 		}
-		folder, err := b.folder(folders.VmFolder, vm.Folder)
+		folder, err := b.folder(d.Name, folders.VmFolder, vm.Folder)
 		if err != nil {
 			return fmt.Errorf("vm %s: %w", vm.Name, err)
 		}
-		pool, err := b.pool(pools[vm.Cluster], vm.ResourcePool)
+		pool, err := b.pool(d.Name+"/host/"+vm.Cluster, pools[vm.Cluster], vm.ResourcePool)
 		if err != nil {
 			return fmt.Errorf("vm %s: %w", vm.Name, err)
 		}
@@ -243,6 +347,9 @@ func (b *builder) datacenter(root *object.Folder, d datacenterSpec) error {
 		if len(vm.IPs) > 0 {
 			setGuestIPs(ref, vm.IPs)
 		}
+		if d.Bulk == nil || !strings.HasPrefix(vm.Name, "tenant-vm-") {
+			b.record("vm", strings.TrimSuffix(d.Name+"/vm/"+vm.Folder, "/")+"/"+vm.Name, ref)
+		}
 	}
 
 	// Capacity last: creating VMs above debits the datastores' free space.
@@ -258,13 +365,16 @@ func (b *builder) datacenter(root *object.Folder, d datacenterSpec) error {
 	return nil
 }
 
-// folder returns the folder at path under root, creating the missing levels.
-func (b *builder) folder(root *object.Folder, path string) (*object.Folder, error) {
+// folder returns the folder at path under root (the VM folder of datacenter dc), creating the missing
+// levels.
+func (b *builder) folder(dc string, root *object.Folder, path string) (*object.Folder, error) {
 	current := root
+	at := dc + "/vm"
 	for _, name := range strings.Split(path, "/") {
 		if name == "" {
 			continue
 		}
+		at += "/" + name
 		if b.folders == nil {
 			b.folders = map[string]*object.Folder{}
 		}
@@ -278,13 +388,15 @@ func (b *builder) folder(root *object.Folder, path string) (*object.Folder, erro
 			return nil, fmt.Errorf("folder %s: %w", path, err)
 		}
 		b.folders[key] = created
+		b.record("folder", at, created.Reference())
 		current = created
 	}
 	return current, nil
 }
 
-// pool returns the child pool `name` of root (root itself for ""), creating it on first use.
-func (b *builder) pool(root *object.ResourcePool, name string) (*object.ResourcePool, error) {
+// pool returns the child pool `name` of root (root itself for ""), creating it on first use; at is the
+// cluster's inventory path.
+func (b *builder) pool(at string, root *object.ResourcePool, name string) (*object.ResourcePool, error) {
 	if name == "" {
 		return root, nil
 	}
@@ -300,6 +412,7 @@ func (b *builder) pool(root *object.ResourcePool, name string) (*object.Resource
 		return nil, fmt.Errorf("resource pool %s: %w", name, err)
 	}
 	b.pools[key] = created
+	b.record("resource pool", at+"/Resources/"+name, created.Reference())
 	return created, nil
 }
 
@@ -479,12 +592,25 @@ func run(specPath string) error {
 	handler := delaying(time.Duration(s.DelayMs)*time.Millisecond,
 		crashing(s.CrashOn, trickling(s.TrickleOn, m.Service.ServeMux)))
 	server := &http.Server{Handler: handler}
+	port := listener.Addr().(*net.TCPAddr).Port
+	served := map[string]interface{}{"url": fmt.Sprintf("http://127.0.0.1:%d/sdk", port), "port": port,
+		"objects": b.objects}
+	if s.TLS {
+		cert, err := selfSigned()
+		if err != nil {
+			return err
+		}
+		der := cert.Certificate[0]
+		listener = tls.NewListener(listener, &tls.Config{Certificates: []tls.Certificate{cert}})
+		served["url"] = fmt.Sprintf("https://127.0.0.1:%d/sdk", port)
+		served["certPem"] = string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+		one, two := sha1.Sum(der), sha256.Sum256(der)
+		served["sha1"], served["sha256"] = colonHex(one[:]), colonHex(two[:])
+	}
 	go func() { _ = server.Serve(listener) }()
 	defer server.Close()
 
-	port := listener.Addr().(*net.TCPAddr).Port
-	u := fmt.Sprintf("http://127.0.0.1:%d/sdk", port)
-	line, _ := json.Marshal(map[string]interface{}{"url": u, "port": port})
+	line, _ := json.Marshal(served)
 	fmt.Println(string(line))
 
 	done := make(chan struct{})
@@ -499,6 +625,46 @@ func run(specPath string) error {
 	case <-signals:
 	}
 	return nil
+}
+
+// selfSigned makes a certificate for 127.0.0.1 signed by its own key: a CA bundle of that one PEM
+// verifies it, as a vCenter's VMCA root verifies the vCenter's.
+func selfSigned() (tls.Certificate, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	serial, err := rand.Int(rand.Reader, big.NewInt(1<<62))
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	template := x509.Certificate{
+		SerialNumber: serial,
+		// A subject of its own: two simulators' certificates in one CA bundle must not be taken for each
+		// other's issuer (OpenSSL looks an issuer up by subject name).
+		Subject:               pkix.Name{CommonName: "vcsim " + serial.String(), Organization: []string{"vcsim"}},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(24 * time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		IPAddresses:           []net.IP{net.ParseIP("127.0.0.1")},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, &template, &template, &key.PublicKey, key)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
+}
+
+// colonHex is the AB:12:... form of a fingerprint, as NSX and vCenter show thumbprints.
+func colonHex(sum []byte) string {
+	parts := make([]string, len(sum))
+	for i, b := range sum {
+		parts[i] = fmt.Sprintf("%02X", b)
+	}
+	return strings.Join(parts, ":")
 }
 
 func main() {

@@ -1,5 +1,6 @@
 """Simulator of the VIO 7.x Public API (see sim/vio/server.py)."""
 
-from sim.vio.server import SEED_NSX, SERVICES, Faults, VioSimulator
+from sim.vio.model import SEED_NSX, SERVICES, Boot, Faults, Variants
+from sim.vio.server import VioSimulator
 
-__all__ = ["SEED_NSX", "SERVICES", "Faults", "VioSimulator"]
+__all__ = ["SEED_NSX", "SERVICES", "Boot", "Faults", "Variants", "VioSimulator"]

@@ -3,6 +3,7 @@ tests that need a broken inventory start their own (well under a second each).""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ import pytest
 import yaml
 
 from components import settings as config
-from preflight import cli, stack
+from preflight import cli, placement, stack
 from sim import simulator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,17 +84,21 @@ def run_preflight(tmp_path: Path, capsys: pytest.CaptureFixture[str], credential
 
     def run(
         management: tuple[str, int], resource: tuple[str, int], *extra: str, source: Path = PROD,
-        vio_version: str | None = None,
+        vio_version: str | None = None, overrides: dict[str, Any] | None = None,
     ) -> Outcome:
         path = simulator.write_stack(tmp_path, "sim", source, management, resource)
-        if vio_version is not None:
+        if vio_version is not None or overrides:
             document = yaml.safe_load(path.read_text())
-            document["config"][f"{config.NAMESPACE}:vio"]["version"] = vio_version
+            if vio_version is not None:
+                document["config"][f"{config.NAMESPACE}:vio"]["version"] = vio_version
+            for key, value in (overrides or {}).items():
+                document["config"][f"{config.NAMESPACE}:{key}"] = value
             path.write_text(yaml.safe_dump(document, sort_keys=False))
         report = tmp_path / "preflight.json"
         report.unlink(missing_ok=True)
+        protocol = [] if "--protocol" in extra else ["--protocol", "http"]
         code = cli.main([
-            "--stack", "sim", "--project-dir", str(tmp_path), "--protocol", "http", "--no-pulumi-cli",
+            "--stack", "sim", "--project-dir", str(tmp_path), *protocol, "--no-pulumi-cli",
             "--json", str(report), "--timeout", "10", *extra,
         ])
         captured = capsys.readouterr()
@@ -105,3 +110,49 @@ def run_preflight(tmp_path: Path, capsys: pytest.CaptureFixture[str], credential
 
 def local(sim: simulator.Simulator) -> tuple[str, int]:
     return ("127.0.0.1", sim.port)
+
+
+def stack_export(settings: config.Settings, stack_name: str, sims: dict[str, simulator.Simulator],
+                 leave_out: tuple[str, ...] = ()) -> dict[str, Any]:
+    """What `pulumi stack export` prints for a deployed stack (UntypedDeployment version 3, DeploymentV3 of
+    pulumi/pulumi sdk/go/common/apitype/core.go) whose vSphere objects are the ones the simulators `sims`
+    (by role) created: each resource's id is the object's moid, or a VM's config.uuid, as the vsphere
+    provider records them. Logical names in `leave_out` are not in the state."""
+    urn = f"urn:pulumi:{stack_name}::vio-nfv::"
+    providers = {role: f"{urn}pulumi:providers:vsphere::{name}" for role, name in placement.PROVIDERS.items()}
+    resources: list[dict[str, Any]] = [
+        {"urn": f"{urn}pulumi:pulumi:Stack::vio-nfv-{stack_name}", "custom": False,
+         "type": "pulumi:pulumi:Stack", "outputs": {}},
+        *({"urn": provider, "custom": True, "id": f"0a1b2c3d-{role}", "type": "pulumi:providers:vsphere",
+           "inputs": {"user": "svc"}, "outputs": {"user": "svc"}}
+          for role, provider in providers.items()),
+    ]
+    stack_urn = resources[0]["urn"]
+    for parent in dict.fromkeys(c.parent for c in placement.creations(settings)):
+        resources.append({"urn": f"{urn}{parent[0]}::{parent[1]}", "custom": False, "type": parent[0],
+                          "parent": stack_urn})
+    for c in placement.creations(settings):
+        if c.logical in leave_out:
+            continue
+        obj = sims[c.role].objects[f"{c.datacenter}/{c.path}"]
+        resources.append({
+            "urn": f"{urn}{c.parent[0]}${c.type}::{c.logical}", "custom": True,
+            "id": obj["uuid"] if c.type == placement.VM else obj["moid"], "type": c.type,
+            "parent": f"{urn}{c.parent[0]}::{c.parent[1]}",
+            "provider": f"{providers[c.role]}::0a1b2c3d-{c.role}",
+            "outputs": {"name": c.name, "moid": obj["moid"]},
+        })
+    # The magic cookie is sha256 of the engine version (pulumi/pulumi pkg/resource/deploy Manifest.NewMagic):
+    # `pulumi stack import` refuses a deployment whose cookie does not match.
+    version = "v3.260.0"
+    return {"version": 3, "deployment": {
+        "manifest": {"time": "2026-12-01T00:00:00Z", "magic": hashlib.sha256(version.encode()).hexdigest(),
+                     "version": version},
+        "resources": resources,
+    }}
+
+
+def write_export(tmp_path: Path, doc: dict[str, Any]) -> Path:
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps(doc))
+    return path

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from components import settings as config
-from preflight import checks
+from preflight import addresses, checks
 from sim import simulator
-from tests.preflight.conftest import DEV, ROOT, Run, local
+from tests.preflight.conftest import DEV, ROOT, Run, local, stack_export, write_export
 
 Pair = tuple[simulator.Simulator, simulator.Simulator]
 
@@ -200,26 +200,28 @@ def _manager_vm(settings: config.Settings, **where: str) -> dict[str, object]:
     """A simulator VM spec for the VIO Manager, where the deployment puts it unless `where` moves it,
     holding the Manager's planned address."""
     plan = checks.demand(settings).plan
-    folder, pool = checks.plane_placement(settings)
+    folder, pool = addresses.plane_placement(settings)
     return {"name": plan.manager_name, "cluster": settings.management_vcenter.cluster,
             "folder": folder, "resourcePool": pool, "ips": [str(plan.manager_ip)], **where}
 
 
 def test_the_manager_holding_its_own_address_is_not_a_collision(
-    simulator_binary: Path, prod: config.Settings, run_preflight: Run, passing_pair: Pair
+    simulator_binary: Path, prod: config.Settings, run_preflight: Run, tmp_path: Path
 ) -> None:
-    spec = simulator.management_spec(prod)
-    simulator.datacenter(spec)["vms"].append(_manager_vm(prod))
-    with simulator.running(spec) as mgmt:
-        outcome = run_preflight(local(mgmt), local(passing_pair[1]))
+    # Before an update: the deployed stack's Manager (the uuid its state holds) on its own address.
+    with simulator.running(simulator.deploy(simulator.management_spec(prod), prod, "management")) as mgmt, \
+            simulator.running(simulator.deploy(simulator.resource_spec(prod), prod, "resource")) as res:
+        state = write_export(tmp_path, stack_export(prod, "sim", {"management": mgmt, "resource": res}))
+        outcome = run_preflight(local(mgmt), local(res), "--state", str(state))
     assert outcome.code == 0, outcome.out
+    assert outcome.results("ip free", "pass")
 
 
 def test_plane_placement_is_the_management_pods_folder_and_pool(prod: config.Settings) -> None:
     from components import stack_args
 
     pod = stack_args.management_pod(prod)
-    assert checks.plane_placement(prod) == (pod.folder, pod.resource_pool)
+    assert addresses.plane_placement(prod) == (pod.folder, pod.resource_pool)
 
 
 @pytest.mark.parametrize(
