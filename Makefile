@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STACK  ?= prod
 
-.PHONY: venv plan test lint system-deps preflight bench clean openstack-sim openstack-sim-stop test-openstack
+.PHONY: venv plan test lint system-deps preflight bench clean openstack-sim openstack-sim-stop test-openstack toolchain e2e
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,15 @@ bench: venv
 	PYTHONPATH=. $(PY) -m benchmarks.tenant_scale_bench
 	PYTHONPATH=. $(PY) -m benchmarks.preflight_bench
 	PYTHONPATH=. $(PY) -m benchmarks.vio_poll_bench
+
+# --- real toolchain (issue 15): the Pulumi CLI, its Python language host and shims, built from Go modules
+# into ~/.cache/vio-nfv/toolchain (docs/real-toolchain.md); `make e2e` runs the end-to-end tests on it.
+toolchain:
+	scripts/toolchain.sh build
+
+e2e: venv
+	PYTHONPATH=. $(PY) -m pytest -m e2e --e2e $(ARGS)
+# --- end real toolchain
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .hypothesis
