@@ -198,8 +198,9 @@ def serve(stack_path: Path, directory: Path, *, openstack: bool, vio_boot: str) 
             cloud.start()
             running.append(cloud)
             endpoint("keystone", cloud.endpoint)
-            vio.reported_endpoints = {"keystone": cloud.layout.auth_url,
-                                      **{k: v for k, v in cloud.layout.describe()["endpoints"].items()}}  # type: ignore[union-attr]
+            described = cloud.layout.describe()["endpoints"]
+            assert isinstance(described, dict)
+            vio.reported_endpoints = {"keystone": cloud.layout.auth_url, **described}
             state["processes"].update({f"openstack-{k}": v for k, v in cloud.running().items() if v})
             publish(phase="ready")
         while not stopping.wait(0.5):

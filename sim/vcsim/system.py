@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 import trustme
 
-from components.settings import Settings
+from components.settings import Settings, VcenterEndpoint
 from sim.system import Endpoint
 from sim.tls_server import require_loopback
 from sim.vcsim import vcenter
@@ -62,6 +62,7 @@ def for_settings(settings: Settings, role: Role, *, ca: trustme.CA | None = None
                  password: str | None = None, bind_stack_address: bool = True) -> Vcenter:
     """The `role` vCenter of `settings` (sim/vcsim/vcenter.py's specs), on the stack's server and port when
     `bind_stack_address` (which must then be loopback), else a free port on 127.0.0.1."""
+    target: VcenterEndpoint
     if role == "management":
         spec, target = vcenter.management_spec(settings), settings.management_vcenter
     else:

@@ -34,6 +34,9 @@ from sim.vio.handlers import State
 from sim.vio.model import Boot, Variants
 
 
+DEFAULT_PASSWORD = "sim-Vio-Passw0rd"
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     state: State
@@ -47,7 +50,7 @@ class VioSimulator(State):
     def __init__(
         self,
         *,
-        password: str = "sim-Vio-Passw0rd",
+        password: str = DEFAULT_PASSWORD,
         clock: Clock | None = None,
         deploy_seconds: float = 600.0,
         scale_seconds: float = 120.0,

@@ -13,17 +13,18 @@ from components.settings import Settings
 from components.vio_client import Clock
 from sim.tls_server import require_loopback
 from sim.vio.model import Boot
-from sim.vio.server import VioSimulator
+from sim.vio.server import DEFAULT_PASSWORD, VioSimulator
 
 
 def for_settings(settings: Settings, *, ca: trustme.CA | None = None, password: str | None = None,
                  boot_seconds: float = 0.0, powered_on: Callable[[], bool] | None = None,
                  deploy_seconds: float = 60.0, bind_stack_address: bool = True) -> VioSimulator:
-    host = str(settings.management_network.manager_ip)
-    options = {"host": require_loopback(host, "managementNetwork.managerIp"),
-               "port": settings.vio.api.port} if bind_stack_address else {}
+    host, port = "127.0.0.1", 0
+    if bind_stack_address:
+        host = require_loopback(str(settings.management_network.manager_ip), "managementNetwork.managerIp")
+        port = settings.vio.api.port
     return VioSimulator(
-        **({"password": password} if password else {}), clock=Clock(), deploy_seconds=deploy_seconds,
+        password=password or DEFAULT_PASSWORD, clock=Clock(), deploy_seconds=deploy_seconds,
         scale_seconds=min(deploy_seconds, 30.0), boot=Boot(seconds=boot_seconds, powered_on=powered_on),
-        ca=ca, **options,
+        ca=ca, host=host, port=port,
     )
