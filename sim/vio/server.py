@@ -33,7 +33,6 @@ from sim.tls_server import LoopbackTlsServer
 from sim.vio.handlers import State
 from sim.vio.model import Boot, Variants
 
-
 DEFAULT_PASSWORD = "sim-Vio-Passw0rd"
 
 
