@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {e}", file=sys.stderr)
             return 1
         _print(state)
-        print(f"credentials (random for this run, mode 0600): {state['credentials']}")
+        print(f"credentials (random for this run): {state['secrets']}")
         print(f"stop it all: python -m sim down --stack {args.stack}" + (
             f" --state-dir {args.state_dir}" if args.state_dir else ""))
         return 0

@@ -245,12 +245,39 @@ def up(stack_path: Path, directory: Path, *, openstack: bool = True, vio_boot: s
             log(f"  {phase} ({time.monotonic() - started:.1f} s)")
             reported = phase
         if phase == "ready":
-            return state  # type: ignore[return-value]
+            assert state is not None
+            try:
+                state["secrets"] = _as_pulumi_secrets(stack_path, directory, state, log)
+            except (OSError, RuntimeError) as e:
+                down(directory, log=lambda _m: None)
+                raise DatacenterError(f"setting the run's credentials as Pulumi secrets failed: {e}") from e
+            return state
         if phase == "failed" or process.poll() is not None or time.monotonic() > deadline:
             error = (state or {}).get("error") or f"see {directory / 'serve.log'}"
             down(directory, log=lambda _m: None)
             raise DatacenterError(f"the simulated datacenter did not come up: {error}")
         time.sleep(0.2)
+
+
+def _as_pulumi_secrets(stack_path: Path, directory: Path, state: dict[str, Any],
+                       log: Callable[[str], None]) -> str:
+    """Where the run's credentials are: as Pulumi secrets when the real CLI is built, and always in
+    credentials.json (0600) for the simulators and the tests. Says which."""
+    from sim import pulumi_secrets
+
+    env = pulumi_secrets.toolchain_env()
+    if env is None:
+        return (f"credentials in {directory / 'credentials.json'} (mode 0600) only: the real Pulumi CLI is not "
+                "built (`make toolchain`), so they are not set as Pulumi secrets")
+    credentials = json.loads((directory / "credentials.json").read_text())
+    stack = stack_path.name[len("Pulumi."):-len(".yaml")]
+    used = pulumi_secrets.write(stack_path, stack, directory, credentials,
+                                {"resourceVcenterThumbprint": state["resourceVcenterThumbprint"]}, env)
+    log(f"  credentials set as Pulumi secrets in {used['config_file']}")
+    return (f"Pulumi secrets in {used['config_file']} (pulumi --config-file it with "
+            f"PULUMI_BACKEND_URL={used['PULUMI_BACKEND_URL']} "
+            f"PULUMI_CONFIG_PASSPHRASE_FILE={used['PULUMI_CONFIG_PASSPHRASE_FILE']}); "
+            f"the simulators read them from {directory / 'credentials.json'} (mode 0600)")
 
 
 def _all_pids(state: dict[str, Any]) -> list[int]:

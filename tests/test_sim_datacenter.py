@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import shutil
 import socket
 import ssl
 import subprocess
@@ -22,7 +23,7 @@ import pytest
 import yaml
 
 from components.settings import NAMESPACE
-from sim import datacenter, sockets
+from sim import datacenter, pulumi_secrets, sockets
 
 ROOT = Path(__file__).resolve().parent.parent
 SIM_STACK = ROOT / "Pulumi.sim.yaml"
@@ -48,6 +49,7 @@ def sim_project(directory: Path, **overrides: Any) -> Path:
     for key, value in overrides.items():
         config[f"{NAMESPACE}:{key}"] = value
     (directory / "Pulumi.sim.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
+    shutil.copy(ROOT / "Pulumi.yaml", directory / "Pulumi.yaml")
     return directory
 
 
@@ -86,10 +88,33 @@ def test_up_prints_every_endpoint_and_says_where_the_credentials_are(running: di
     out = running["up"].stdout
     for name in ("management-vcenter", "resource-vcenter", "nsx", "vio"):
         assert name in out
-    assert "credentials (random for this run, mode 0600)" in out
+    assert "credentials (random for this run)" in out
     assert (Path(running["record"]["credentials"]).stat().st_mode & 0o777) == 0o600
+    if pulumi_secrets.toolchain_env() is not None:
+        assert "Pulumi secrets in" in out
+    else:
+        assert "not set as Pulumi secrets" in out
     for secret in running["credentials"].values():
         assert secret not in out, "a credential was printed"
+
+
+def test_with_the_real_cli_the_credentials_are_pulumi_secrets_the_cli_decrypts(running: dict[str, Any]) -> None:
+    env = pulumi_secrets.toolchain_env()
+    if env is None:
+        pytest.skip("the real Pulumi CLI is not built (make toolchain)")
+    state = running["state"]
+    config_file = state / "Pulumi.sim.yaml"
+    text = config_file.read_text()
+    for secret in running["credentials"].values():
+        assert secret not in text
+    assert (running["project"] / "Pulumi.sim.yaml").read_text().count("secure:") >= 1, "the checkout's copy changed"
+    got = subprocess.run(
+        ["pulumi", "config", "get", "--stack", "sim", "--config-file", str(config_file), f"{NAMESPACE}:nsxPassword"],
+        cwd=state / "project", capture_output=True, text=True, check=False,
+        env={**env, "PULUMI_BACKEND_URL": f"file://{state / 'backend'}",
+             "PULUMI_CONFIG_PASSPHRASE_FILE": str(state / "passphrase")})
+    assert got.returncode == 0, got.stderr
+    assert got.stdout.strip() == running["credentials"]["nsxPassword"]
 
 
 @pytest.mark.parametrize("role", ["management", "resource"])
