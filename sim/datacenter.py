@@ -123,10 +123,10 @@ def manager_powered_on(engine: Endpoint, manager_ip: str, every: float = 2.0) ->
         except Exception:  # noqa: BLE001 - not answering yet is "not booted"
             return False
         try:
-            content = si.RetrieveContent()
-            view = content.viewManager.CreateContainerView(content.rootFolder, [vim.VirtualMachine], True)
-            seen["up"] = any(vm.runtime.powerState == "poweredOn" and vm.guest and vm.guest.ipAddress == manager_ip
-                             for vm in view.view)
+            # SearchIndex.FindAllByIp(vmSearch): VMs whose guest (VMware Tools) reports the address, which the
+            # engine's appliance does only once powered on and booted (sim/vcsim/engine/appliance.go).
+            found = si.RetrieveContent().searchIndex.FindAllByIp(ip=manager_ip, vmSearch=True)
+            seen["up"] = any(isinstance(vm, vim.VirtualMachine) for vm in found)
         finally:
             Disconnect(si)
         return bool(seen["up"])

@@ -14,6 +14,7 @@ import socket
 import ssl
 import subprocess
 import sys
+import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -181,6 +182,58 @@ def test_a_stack_address_outside_loopback_is_refused_before_anything_starts(tmp_
     assert datacenter.read_state(tmp_path / "state") is None
 
 
+def _power_on_a_manager_vm(record: dict[str, Any], project: Path) -> None:
+    """A VM holding the Manager's OVF address properties and a NIC, powered on in the management vCenter,
+    as `ovf_deploy` leaves the Manager: the engine's appliance then reports the address (after its boot
+    delay)."""
+    from pyVim.connect import Disconnect, SmartConnect
+    from pyVmomi import vim
+
+    settings = datacenter.load_settings(project / "Pulumi.sim.yaml")
+    credentials = json.loads(Path(record["credentials"]).read_text())
+    endpoint = record["endpoints"]["management-vcenter"]
+    host, port = endpoint["url"].removeprefix("https://").rsplit(":", 1)
+    si = SmartConnect(host=host, port=int(port), user=endpoint["user"], pwd=credentials["managementVcenterPassword"],
+                      sslContext=ssl.create_default_context(cadata=Path(record["ca"]).read_text()))
+
+    def wait(task: Any) -> Any:
+        while task.info.state in ("queued", "running"):
+            time.sleep(0.05)
+        assert task.info.state == "success", task.info.error
+        return task.info.result
+
+    try:
+        m, keys = settings.management_vcenter, settings.vio.manager.ovf_properties
+        index = si.RetrieveContent().searchIndex
+        dvs = index.FindByInventoryPath(f"{m.datacenter}/network/{m.distributed_switch}")
+        wait(dvs.AddDVPortgroup_Task([vim.dvs.DistributedVirtualPortgroup.ConfigSpec(
+            name="manager-pg", type="earlyBinding", numPorts=8)]))
+        pg = index.FindByInventoryPath(f"{m.datacenter}/network/manager-pg")
+        nic = vim.vm.device.VirtualDeviceSpec(operation="add", device=vim.vm.device.VirtualVmxnet3(
+            key=-1, backing=vim.vm.device.VirtualEthernetCard.DistributedVirtualPortBackingInfo(
+                port=vim.dvs.PortConnection(switchUuid=dvs.uuid, portgroupKey=pg.key))))
+        values = {keys.address: str(settings.management_network.manager_ip), keys.netmask: "255.255.255.0",
+                  keys.gateway: str(settings.management_network.gateway)}
+        properties = [vim.vApp.PropertySpec(operation="add", info=vim.vApp.PropertyInfo(
+            key=i, id=k, value=v, type="string", userConfigurable=True)) for i, (k, v) in enumerate(values.items())]
+        cluster = index.FindByInventoryPath(f"{m.datacenter}/host/{m.cluster}")
+        vm = wait(index.FindByInventoryPath(m.datacenter).vmFolder.CreateVM_Task(vim.vm.ConfigSpec(
+            name="vio-manager", guestId="otherGuest", files=vim.vm.FileInfo(vmPathName=f"[{m.datastore}]"),
+            deviceChange=[nic], vAppConfig=vim.vApp.VmConfigSpec(property=properties)), cluster.resourcePool))
+        wait(vm.PowerOnVM_Task())
+    finally:
+        Disconnect(si)
+
+
+def _accepts(url: str) -> bool:
+    host, port = url.removeprefix("https://").rsplit(":", 1)
+    try:
+        socket.create_connection((host, int(port)), timeout=2).close()
+    except OSError:
+        return False
+    return True
+
+
 def test_vio_api_stays_down_until_the_manager_vm_runs(tmp_path: Path) -> None:
     project, state = sim_project(tmp_path), tmp_path / "state"
     done = run_sim("up", "--no-openstack", project=project, state=state)
@@ -188,11 +241,15 @@ def test_vio_api_stays_down_until_the_manager_vm_runs(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr
         record = datacenter.read_state(state)
         assert record is not None
-        host, port = record["endpoints"]["vio"]["url"].removeprefix("https://").rsplit(":", 1)
-        with pytest.raises(ConnectionRefusedError), socket.create_connection((host, int(port)), timeout=5):
-            pass  # no Manager VM was deployed: the API refuses as a booting Manager's does
-        nsx_host, nsx_port = record["endpoints"]["nsx"]["url"].removeprefix("https://").rsplit(":", 1)
-        socket.create_connection((nsx_host, int(nsx_port)), timeout=5).close()
+        vio = record["endpoints"]["vio"]["url"]
+        time.sleep(2.5)  # longer than the datacenter's check interval
+        assert not _accepts(vio), "the VIO API answered with no Manager VM running"
+        assert _accepts(record["endpoints"]["nsx"]["url"])
+        _power_on_a_manager_vm(record, project)
+        deadline = time.monotonic() + 30
+        while not _accepts(vio):
+            assert time.monotonic() < deadline, "the VIO API never came up after the Manager VM booted"
+            time.sleep(0.2)
     finally:
         run_sim("down", project=project, state=state)
 
