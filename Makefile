@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STACK  ?= prod
 
-.PHONY: venv plan test lint system-deps preflight bench clean openstack-sim openstack-sim-stop test-openstack toolchain e2e sim sim-down sim-status
+.PHONY: venv plan test lint system-deps preflight bench clean openstack-sim openstack-sim-stop test-openstack toolchain e2e sim sim-down sim-status up
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,11 @@ sim-down: venv
 
 sim-status: venv
 	PYTHONPATH=. $(PY) -m sim status --stack $(SIM_STACK) $(ARGS)
+
+# The main job with the real CLI against the running simulated datacenter (sim/real_up.py): preview, up,
+# refresh, no-change preview, day-2 up, destroy; stops at the first failing step with the engine's error.
+up: venv
+	@$(call RUN_REPORTING,sim.real_up --stack $(SIM_STACK) $(ARGS),1 = a step failed / 2 = datacenter or CLI missing)
 # --- end simulated datacenter
 
 # --- real toolchain (issue 15): the Pulumi CLI, its Python language host and shims, built from Go modules
