@@ -13,7 +13,7 @@ stack's validated settings (what that system holds before the program runs), not
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,6 @@ class Endpoint:
         return f"Endpoint(url={self.url!r}, user={self.user!r})"
 
 
-@runtime_checkable
 class System(Protocol):
     def start(self) -> Any: ...
 
