@@ -66,3 +66,25 @@ def test_in_process_systems_serve_with_the_ca_they_are_given(make: object) -> No
         assert endpoint.password not in repr(endpoint)
     finally:
         system.stop()
+
+
+def test_vio_status_reports_the_real_openstack_endpoints_once_the_deployment_runs() -> None:
+    """What the simulated datacenter sets (`reported_endpoints`) shows in .../status/get only once running."""
+    from components.vio_client import ManualClock
+    from tests.vio_helpers import MANAGER_PW, cluster_body, register_vcenter
+
+    clock = ManualClock()
+    sim = vio.VioSimulator(password=MANAGER_PW, clock=clock, deploy_seconds=60)
+    register_vcenter(sim)
+    sim.reported_endpoints = {"keystone": "https://127.0.20.10:5000/v3"}
+    _, login = sim.handle("POST", "/api/v2/login", {}, {"username": "admin", "password": MANAGER_PW})
+    auth = {"authorization": login["token"]}
+    created, answer = sim.handle("POST", "/api/v2/clusters", auth, cluster_body())
+    assert created in (200, 201, 202), answer
+    _, deploying = sim.handle("GET", "/api/v2/status", auth, None)
+    assert "keystone" not in deploying["endpoints"]
+    clock.sleep(61)
+    _, running = sim.handle("GET", "/api/v2/status", auth, None)
+    assert running["status"] == sim.variants.ready_word
+    assert running["endpoints"]["keystone"] == "https://127.0.20.10:5000/v3"
+    assert running["endpoints"]["hostname"] == "vio.example"  # what it was created with stays
