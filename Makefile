@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STACK  ?= prod
 
-.PHONY: venv plan test lint system-deps preflight bench clean openstack-sim openstack-sim-stop test-openstack toolchain e2e
+.PHONY: venv plan test lint system-deps preflight bench clean openstack-sim openstack-sim-stop test-openstack toolchain e2e sim sim-down sim-status up
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,24 @@ bench: venv
 	PYTHONPATH=. $(PY) -m benchmarks.tenant_scale_bench
 	PYTHONPATH=. $(PY) -m benchmarks.preflight_bench
 	PYTHONPATH=. $(PY) -m benchmarks.vio_poll_bench
+
+# --- simulated datacenter (docs/simulators.md): every simulator of sim/ on the loopback addresses of
+# Pulumi.$(STACK).yaml (STACK defaults to sim here); ARGS=--no-openstack skips the real OpenStack services.
+SIM_STACK = $(if $(filter command line,$(origin STACK)),$(STACK),sim)
+sim: venv
+	PYTHONPATH=. $(PY) -m sim up --stack $(SIM_STACK) $(ARGS)
+
+sim-down: venv
+	PYTHONPATH=. $(PY) -m sim down --stack $(SIM_STACK) $(ARGS)
+
+sim-status: venv
+	PYTHONPATH=. $(PY) -m sim status --stack $(SIM_STACK) $(ARGS)
+
+# The main job with the real CLI against the running simulated datacenter (sim/real_up.py): preview, up,
+# refresh, no-change preview, day-2 up, destroy; stops at the first failing step with the engine's error.
+up: venv
+	@$(call RUN_REPORTING,sim.real_up --stack $(SIM_STACK) $(ARGS),1 = a step failed / 2 = datacenter or CLI missing)
+# --- end simulated datacenter
 
 # --- real toolchain (issue 15): the Pulumi CLI, its Python language host and shims, built from Go modules
 # into ~/.cache/vio-nfv/toolchain (docs/real-toolchain.md); `make e2e` runs the end-to-end tests on it.

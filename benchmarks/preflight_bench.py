@@ -22,7 +22,7 @@ from pyVmomi.SoapAdapter import SoapStubAdapter
 from components import settings as config
 from preflight import inventory as inv
 from preflight.stack import read_raw
-from sim import simulator
+from sim.vcsim import simulator
 
 
 def naive(endpoint: inv.Endpoint, counter: inv.RoundTripCounter) -> inv.Inventory:

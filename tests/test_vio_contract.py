@@ -398,7 +398,7 @@ def test_in_a_simulated_datacenter_the_api_answers_once_the_manager_vm_is_powere
     while the VM is powered off; an operator (here: the clock at 10 simulated minutes) powers it on."""
     from pyVim.connect import Disconnect, SmartConnect
 
-    from sim import simulator as vcsim
+    from sim.vcsim import simulator as vcsim
 
     spec = {"version": "8.0.2", "datacenters": [{
         "name": "mgmt-dc",

@@ -15,6 +15,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import trustme
+
 from components import settings as config
 from offline import stack_file
 from sim.nsx.server import DEFAULT_VERSION, NsxSimulator
@@ -75,8 +77,16 @@ def seed(sim: NsxSimulator, settings: config.Settings, *, edge_nodes: int | None
         }
 
 
+def for_settings(settings: config.Settings, *, ca: trustme.CA | None = None, password: str | None = None,
+                 host: str = "127.0.0.1", port: int = 0, edge_nodes: int | None = None) -> NsxSimulator:
+    """The sim/system.py entry point: a simulator seeded with what `settings` expects to find, not started.
+    `host`/`port` default to a free loopback port (a simulated datacenter passes the stack's)."""
+    sim = NsxSimulator(user=settings.nsx.username, ca=ca, host=host, port=port,
+                       **({"password": password} if password else {}))
+    seed(sim, settings, edge_nodes=edge_nodes)
+    return sim
+
+
 def for_stack(path: Path, **kwargs: Any) -> NsxSimulator:
     """A started simulator seeded from the stack file at `path`; stop it with `.stop()`."""
-    sim = NsxSimulator(user=settings_from_stack(path).nsx.username).start()
-    seed(sim, settings_from_stack(path), **kwargs)
-    return sim
+    return for_settings(settings_from_stack(path), **kwargs).start()

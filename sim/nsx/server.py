@@ -35,9 +35,12 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import trustme
+
 from sim.nsx import hierarchy, search
 from sim.nsx.manager import ComputeManagers, version_body
 from sim.nsx.tree import ApiError, Tree, parse
+from sim.system import Endpoint
 from sim.tls_server import LoopbackTlsServer
 
 POLICY = "/policy/api/v1"
@@ -70,7 +73,8 @@ class Faults:
 
 
 class NsxSimulator:
-    def __init__(self, *, user: str = "admin", password: str = "sim-Nsx-Passw0rd!", version: str = DEFAULT_VERSION) -> None:
+    def __init__(self, *, user: str = "admin", password: str = "sim-Nsx-Passw0rd!", version: str = DEFAULT_VERSION,
+                 ca: trustme.CA | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
         self.user, self.password, self.version = user, password, version
         self.faults = Faults()
         self.tree = Tree(user)
@@ -79,7 +83,7 @@ class NsxSimulator:
         self.session_use: dict[str, int] = {}  # JSESSIONID -> requests it authenticated
         self.requests: list[tuple[str, str, Any]] = []  # (method, path with query, JSON body)
         self.lock = threading.RLock()
-        self._tls = LoopbackTlsServer("nsx-sim")
+        self._tls = LoopbackTlsServer("nsx-sim", ca=ca, host=host, port=port)
 
     # ---- lifecycle ----
     @property
@@ -93,7 +97,11 @@ class NsxSimulator:
     @property
     def address(self) -> str:
         """`host:port` as the provider's `host` and the stack's nsx.host/nsx.port take it."""
-        return f"127.0.0.1:{self.port}"
+        return f"{self._tls.host}:{self.port}"
+
+    @property
+    def endpoint(self) -> Endpoint:
+        return Endpoint(f"https://{self.address}", self.ca_pem, self.user, self.password)
 
     def start(self) -> NsxSimulator:
         sim = self

@@ -2,5 +2,6 @@
 
 from sim.vio.model import SEED_NSX, SERVICES, Boot, Faults, Variants
 from sim.vio.server import VioSimulator
+from sim.vio.system import for_settings
 
-__all__ = ["SEED_NSX", "SERVICES", "Boot", "Faults", "Variants", "VioSimulator"]
+__all__ = ["SEED_NSX", "SERVICES", "Boot", "Faults", "Variants", "VioSimulator", "for_settings"]

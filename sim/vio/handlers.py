@@ -14,7 +14,7 @@ import secrets
 import threading
 from typing import Any
 
-from components.vio_client import ManualClock
+from components.vio_client import Clock
 from components.vio_schema import validate_body
 from sim.vio.model import (
     SCALABLE,
@@ -38,7 +38,7 @@ class State:
 
     USER = "admin"
 
-    def __init__(self, *, password: str, clock: ManualClock, deploy_seconds: float, scale_seconds: float,
+    def __init__(self, *, password: str, clock: Clock, deploy_seconds: float, scale_seconds: float,
                  token_ttl: float, variants: Variants | None = None, boot: Boot | None = None) -> None:
         self.password = password
         self.clock = clock
@@ -53,6 +53,9 @@ class State:
         self.vcenters: dict[str, dict[str, Any]] = {}
         self.nsxs: dict[str, dict[str, Any]] = {}
         self.nsx_inventory = copy_json(SEED_NSX)
+        #: Endpoints a running deployment reports beside the ones it was created with (a simulated datacenter
+        #: sets the real OpenStack services' here once they answer).
+        self.reported_endpoints: dict[str, Any] = {}
         self.clusters: dict[str, Cluster] = {}
         self.requests: list[tuple[str, str, Any]] = []  # (method, path, JSON body) as received
         self.headers: list[dict[str, str]] = []
@@ -254,7 +257,10 @@ class State:
                          "nodes": [], "services": []}
         cluster = live[-1]
         cluster.status_calls.append(self.clock.now())
-        return 200, cluster_status(cluster, self.clock.now(), self.variants, self.scale_seconds)
+        status = cluster_status(cluster, self.clock.now(), self.variants, self.scale_seconds)
+        if status["status"] == self.variants.ready_word and self.reported_endpoints:
+            status["endpoints"] = {**status["endpoints"], **self.reported_endpoints}
+        return 200, status
 
     def scale(self, group: str, body: Any) -> Answer:
         # .../7.0/api/v2/openstack/name/scal/put: path `name` one of keystone, glance, nova, neutron, cinder,

@@ -27,9 +27,13 @@ from typing import Any
 
 import trustme
 
-from components.vio_client import ManualClock
+from components.vio_client import Clock, ManualClock
+from sim.system import Endpoint
+from sim.tls_server import LoopbackTlsServer
 from sim.vio.handlers import State
 from sim.vio.model import Boot, Variants
+
+DEFAULT_PASSWORD = "sim-Vio-Passw0rd"
 
 
 class _Server(ThreadingHTTPServer):
@@ -45,19 +49,20 @@ class VioSimulator(State):
     def __init__(
         self,
         *,
-        password: str = "sim-Vio-Passw0rd",
-        clock: ManualClock | None = None,
+        password: str = DEFAULT_PASSWORD,
+        clock: Clock | None = None,
         deploy_seconds: float = 600.0,
         scale_seconds: float = 120.0,
         token_ttl: float = 1800.0,
         variants: Variants | None = None,
         boot: Boot | None = None,
+        ca: trustme.CA | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
     ) -> None:
         super().__init__(password=password, clock=clock or ManualClock(), deploy_seconds=deploy_seconds,
                          scale_seconds=scale_seconds, token_ttl=token_ttl, variants=variants, boot=boot)
-        self._ca = trustme.CA()
-        self._cert = self._ca.issue_cert("127.0.0.1", "localhost")
-        self._server: _Server | None = None
+        self._tls = LoopbackTlsServer("vio-sim", ca=ca, host=host, port=port)
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
         self._activation = threading.Lock()
@@ -66,12 +71,19 @@ class VioSimulator(State):
     # ---- lifecycle ----
     @property
     def ca_pem(self) -> str:
-        return self._ca.cert_pem.bytes().decode()
+        return self._tls.ca_pem
 
     @property
     def port(self) -> int:
-        assert self._server is not None, "simulator not started"
-        return int(self._server.server_address[1])
+        return self._tls.port
+
+    @property
+    def host(self) -> str:
+        return self._tls.host
+
+    @property
+    def endpoint(self) -> Endpoint:
+        return Endpoint(f"https://{self.host}:{self.port}", self.ca_pem, self.USER, self.password)
 
     def start(self) -> VioSimulator:
         sim = self
@@ -79,18 +91,15 @@ class VioSimulator(State):
         class Handler(_Handler):
             simulator = sim
 
-        server = _Server(("127.0.0.1", 0), Handler, bind_and_activate=False)
+        server = self._tls.bind(Handler, _Server)
+        assert isinstance(server, _Server)
         server.state = self
-        server.server_bind()
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        self._cert.configure_cert(ctx)
-        server.socket = ctx.wrap_socket(server.socket, server_side=True)
-        self._server = server
         if self.boot.mode == "refuse" and not self.boot.up(self.clock.now()):
             # Bound but not listening: the kernel refuses connections until the Manager has booted. The
             # clock tells when simulated time passes (in the client's own sleep, so it cannot outrun the
             # boot); a thread also watches `powered_on`, which may change without the clock.
-            self.clock.watch(lambda _now: self._activate_if_up())
+            if isinstance(self.clock, ManualClock):
+                self.clock.watch(lambda _now: self._activate_if_up())
             self._spawn(self._activate_when_up, "vio-sim-boot")
         else:
             self._listening = True
@@ -103,14 +112,11 @@ class VioSimulator(State):
         thread.start()
 
     def _activate(self) -> None:
-        assert self._server is not None
-        self._server.server_activate()
-        server = self._server
-        self._spawn(lambda: server.serve_forever(poll_interval=0.02), "vio-sim")
+        self._tls.activate()
 
     def _activate_if_up(self) -> None:
         with self._activation:
-            if self._server is not None and not self._listening and self.boot.up(self.clock.now()):
+            if self._tls.running and not self._listening and self.boot.up(self.clock.now()):
                 self._listening = True
                 self._activate()
 
@@ -121,11 +127,8 @@ class VioSimulator(State):
 
     def stop(self) -> None:
         self._stopping.set()
-        if self._server is not None:
-            if any(t.name == "vio-sim" for t in self._threads):
-                self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        with self._activation:
+            self._tls.shutdown()
 
     def __enter__(self) -> VioSimulator:
         return self.start()

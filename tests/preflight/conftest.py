@@ -15,7 +15,7 @@ import yaml
 
 from components import settings as config
 from preflight import cli, placement, stack
-from sim import simulator
+from sim.vcsim import simulator
 
 ROOT = Path(__file__).resolve().parents[2]
 PROD = ROOT / "Pulumi.prod.yaml"

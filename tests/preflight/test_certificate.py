@@ -10,7 +10,7 @@ import pytest
 
 from components import settings as config
 from preflight import tls
-from sim import simulator
+from sim.vcsim import simulator
 from tests.preflight.conftest import Run, local
 
 Pair = tuple[simulator.Simulator, simulator.Simulator]

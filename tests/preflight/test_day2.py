@@ -16,7 +16,7 @@ import yaml
 
 from components import settings as config
 from preflight import cli, placement, state
-from sim import simulator
+from sim.vcsim import simulator
 from tests.preflight.conftest import DEV, ROOT, Run, local, stack_export, write_export
 
 Pair = tuple[simulator.Simulator, simulator.Simulator]

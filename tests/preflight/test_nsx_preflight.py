@@ -14,9 +14,9 @@ import yaml
 from components import settings as config
 from preflight import cli, nsx
 from preflight.checks import Result
-from sim import simulator
 from sim.nsx import NsxSimulator
 from sim.nsx.seed import EDGE_CLUSTERS, TRANSPORT_ZONES, seed
+from sim.vcsim import simulator
 from tests.preflight.conftest import PROD, load_settings, local
 
 

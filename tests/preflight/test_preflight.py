@@ -18,7 +18,7 @@ import pytest
 
 from components import settings as config
 from preflight import addresses, checks
-from sim import simulator
+from sim.vcsim import simulator
 from tests.preflight.conftest import DEV, ROOT, Run, local, stack_export, write_export
 
 Pair = tuple[simulator.Simulator, simulator.Simulator]

@@ -17,7 +17,7 @@ import pytest
 from components import settings as config
 from preflight import checks, cli
 from preflight.inventory import Endpoint
-from sim import simulator
+from sim.vcsim import simulator
 from tests.preflight.conftest import Run, local
 
 Pair = tuple[simulator.Simulator, simulator.Simulator]

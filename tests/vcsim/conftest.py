@@ -13,7 +13,7 @@ import trustme
 from pyVim.connect import Disconnect, SmartConnect
 
 from components import settings as config
-from sim import vcenter
+from sim.vcsim import vcenter
 from tests.preflight.conftest import PROD, load_settings
 from tests.vcsim.vsphere import BOOT_DELAY_MS
 

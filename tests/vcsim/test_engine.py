@@ -19,7 +19,7 @@ from pyVim.connect import Disconnect, SmartConnect
 from pyVmomi import SoapStubAdapter, pbm, vim
 
 from components import settings as config
-from sim import vcenter
+from sim.vcsim import vcenter
 from tests.vcsim.vsphere import find as _find
 
 pytestmark = pytest.mark.vcsim_engine

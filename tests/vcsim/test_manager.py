@@ -18,7 +18,7 @@ from pyVim.connect import Disconnect, SmartConnect
 from pyVmomi import vim
 
 from components import settings as config
-from sim import manager_ova, vcenter
+from sim.vcsim import manager_ova, vcenter
 from tests.vcsim.vsphere import BOOT_DELAY_MS
 from tests.vcsim.vsphere import find as _find
 from tests.vcsim.vsphere import wait as _wait

@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 
 from components import settings as config
-from sim import manager_ova, vcenter
+from sim.vcsim import manager_ova, vcenter
 from tests.preflight.conftest import PROD, load_settings
 
 pytestmark = pytest.mark.vcsim_engine

@@ -5,7 +5,8 @@
 //
 // Usage: vcsim-engine -spec spec.json [-tlscert cert.pem -tlskey key.pem]
 //
-// Listens on 127.0.0.1 only (a free port unless the spec names one). When ready it prints one JSON line
+// Listens on loopback only (127.0.0.1 unless the spec's host names another 127.0.0.0/8 address; a free port
+// unless the spec names one). When ready it prints one JSON line
 // {"url", "host", "port", "thumbprint", "datacenters"} on stdout; it stops when stdin closes or on
 // SIGTERM/SIGINT. Without a certificate pair it serves the self-signed certificate of Go's httptest.
 package main
@@ -48,7 +49,10 @@ const minBootDelayMs = 1000
 type spec struct {
 	User     string `json:"user"`
 	Password string `json:"password"`
-	// Port to listen on at 127.0.0.1; 0 or absent: a free one.
+	// Host: the loopback address to listen on (127.0.0.0/8 only; absent: 127.0.0.1), so the two vCenters
+	// of a simulated datacenter have addresses of their own as real ones do.
+	Host string `json:"host"`
+	// Port to listen on; 0 or absent: a free one.
 	Port int `json:"port"`
 	// Version is what ServiceContent.about reports ("8.0.2").
 	Version     string           `json:"version"`
@@ -149,8 +153,15 @@ func run(specPath, certFile, keyFile string) error {
 
 	m.Service.RegisterEndpoints = true
 	m.Service.ServeMux = http.NewServeMux()
+	host := s.Host
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.To4() == nil || !ip.IsLoopback() {
+		return fmt.Errorf("spec host %q: not a loopback IPv4 address (the simulator listens on 127.0.0.0/8 only)", host)
+	}
 	m.Service.Listen = &url.URL{
-		Host: net.JoinHostPort("127.0.0.1", fmt.Sprint(s.Port)),
+		Host: net.JoinHostPort(host, fmt.Sprint(s.Port)),
 		User: url.UserPassword(s.User, s.Password),
 	}
 	m.Service.TLS = new(tls.Config)
