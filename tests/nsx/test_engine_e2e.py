@@ -32,6 +32,7 @@ import pytest
 from sim.nsx import NsxSimulator
 from sim.nsx.seed import seed, settings_from_stack
 from tests.nsx.conftest import NSXSIM_CACHE, PROD, PROVIDER, ROOT
+from tests.toolchain_env import end_started_from
 
 pytestmark = pytest.mark.e2e
 
@@ -105,7 +106,7 @@ def manager() -> Iterator[NsxSimulator]:
 
 
 @pytest.fixture
-def cli(tmp_path: Path) -> Cli:
+def cli(tmp_path: Path) -> Iterator[Cli]:
     toolchain = _toolchain()
     if not PROVIDER.is_file():
         pytest.skip(f"no terraform-provider-nsxt build at {PROVIDER} (set VIONFV_NSXT_PROVIDER)")
@@ -113,7 +114,10 @@ def cli(tmp_path: Path) -> Cli:
         pytest.skip(f"no generated pulumi_nsxt SDK in {SDK} (scripts/nsxsim-python-sdk.sh)")
     cache = tmp_path / "tfcache" / "registry.opentofu.org/vmware/nsxt/3.11.0/linux_amd64"
     cache.mkdir(parents=True)
-    (cache / "terraform-provider-nsxt_v3.11.0").symlink_to(PROVIDER)
+    # A copy, not a link: the bridge leaves the providers it starts running, and the processes of this copy
+    # are certainly this test's to end (tests/toolchain_env.py end_started_from).
+    provider = cache / "terraform-provider-nsxt_v3.11.0"
+    shutil.copy2(PROVIDER, provider)
     project = tmp_path / "program"
     project.mkdir()
     (project / "Pulumi.yaml").write_text("name: vionfv-nsx-e2e\nruntime:\n  name: python\n")
@@ -125,7 +129,8 @@ def cli(tmp_path: Path) -> Cli:
            "PULUMI_CONFIG_PASSPHRASE": "e2e-passphrase", "PULUMI_DYNAMIC_TF_PLUGIN_CACHE_DIR": str(tmp_path / "tfcache"),
            "VIONFV_ROOT": str(ROOT), "VIONFV_NSXT_PYTHON_SDK": str(SDK)}
     assert shutil.which("pulumi", path=env["PATH"]) == str(toolchain / "bin/pulumi")
-    return Cli(env, project)
+    yield Cli(env, project)
+    end_started_from(provider)
 
 
 def test_the_nsx_layer_on_the_real_engine_and_provider(manager: NsxSimulator, cli: Cli) -> None:

@@ -17,7 +17,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import textwrap
 from collections.abc import Iterator
@@ -29,6 +28,7 @@ import pytest
 from components import settings as config
 from sim.vcsim import manager_ova, vcenter
 from tests.preflight.conftest import PROD, load_settings
+from tests.toolchain_env import end_started_from
 
 pytestmark = pytest.mark.vcsim_engine
 
@@ -104,16 +104,6 @@ def _tf_provider() -> Path:
         pytest.skip("VIO_NFV_TF_VSPHERE names no terraform-provider-vsphere binary (its module is not served)")
     return path
 
-
-def _started_from(binary: Path) -> list[int]:
-    found = []
-    for proc in Path("/proc").iterdir():
-        try:
-            if proc.name.isdigit() and Path(os.readlink(proc / "exe")) == binary:
-                found.append(int(proc.name))
-        except OSError:
-            continue
-    return found
 
 
 class Stack:
@@ -207,8 +197,7 @@ def stacks() -> Iterator[list[Stack]]:
     made: list[Stack] = []
     yield made
     for stack in made:
-        for pid in _started_from(stack.provider):
-            os.kill(pid, signal.SIGTERM)
+        end_started_from(stack.provider)
 
 
 def test_real_provider_deploys_the_manager_and_waits_for_its_guest_address(
