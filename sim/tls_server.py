@@ -13,9 +13,11 @@ it chooses: the VIO Manager's first boot (sim/vio/server.py).
 from __future__ import annotations
 
 import ipaddress
+import json
 import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import trustme
 
@@ -92,3 +94,30 @@ class LoopbackTlsServer:
                 self._thread = None
             self._server.server_close()
             self._server = None
+
+
+class JsonHandler(BaseHTTPRequestHandler):
+    """What every simulator's request handler shares: HTTP/1.1, silence, the body read, a JSON reply."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # one segment per reply: no 40 ms delayed-ACK stall per call
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # quiet: tests capture stderr to look for leaked secrets
+
+    def read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def reply_json(self, status: int, data: Any, extra: dict[str, str] | None = None) -> None:
+        payload = json.dumps(data).encode() if data is not None else b""
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            for key, value in (extra or {}).items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
+            pass  # the client gave up (timeout tests)

@@ -27,11 +27,9 @@ import binascii
 import json
 import re
 import secrets
-import ssl
 import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -41,7 +39,7 @@ from sim.nsx import hierarchy, search
 from sim.nsx.manager import ComputeManagers, version_body
 from sim.nsx.tree import ApiError, Tree, parse
 from sim.system import Endpoint
-from sim.tls_server import LoopbackTlsServer
+from sim.tls_server import JsonHandler, LoopbackTlsServer
 
 POLICY = "/policy/api/v1"
 DEFAULT_VERSION = "4.1.2.0.0.22589037"
@@ -269,33 +267,17 @@ def _json_or_none(raw: bytes) -> Any:
         return raw.decode(errors="replace")
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(JsonHandler):
     simulator: NsxSimulator
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # quiet: tests look at stderr for leaked secrets
 
     def _serve(self) -> None:
         sim = self.simulator
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
+        raw = self.read_body()
         pattern = sim.faults.delay_path
         if pattern and re.search(pattern, self.path):
             time.sleep(sim.faults.delay_seconds)  # real time: the client's timeout must end it
         headers = {k.lower(): v for k, v in self.headers.items()}
         status, data, extra = sim.handle(self.command, self.path, headers, raw)
-        payload = json.dumps(data).encode() if data is not None else b""
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            for key, value in extra.items():
-                self.send_header(key, value)
-            self.end_headers()
-            self.wfile.write(payload)
-        except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
-            pass  # the client gave up (timeout test)
+        self.reply_json(status, data, extra)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve

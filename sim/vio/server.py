@@ -18,18 +18,17 @@ from __future__ import annotations
 
 import json
 import re
-import ssl
 import threading
 import time
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 
 import trustme
 
 from components.vio_client import Clock, ManualClock
 from sim.system import Endpoint
-from sim.tls_server import LoopbackTlsServer
+from sim.tls_server import JsonHandler, LoopbackTlsServer
 from sim.vio.handlers import State
 from sim.vio.model import Boot, Variants
 
@@ -171,39 +170,22 @@ class VioSimulator(State):
             compute["compute_clusters"] = [c for c in compute["compute_clusters"] if c["cluster_name"] != cluster_name]
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(JsonHandler):
     simulator: VioSimulator
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # one segment per reply: no 40 ms delayed-ACK stall per call
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # quiet: tests capture stderr to look for leaked secrets
 
     def _serve(self) -> None:
         sim = self.simulator
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
+        raw = self.read_body()
         try:
             body = json.loads(raw) if raw else None
         except ValueError:
-            self._reply(400, {"message": "body is not JSON"})
+            self.reply_json(400, {"message": "body is not JSON"})
             return
         pattern = sim.faults.hang_path
         if pattern and re.search(pattern, self.path):
             time.sleep(sim.faults.hang_seconds)  # real time: the client's per-call timeout must end it
         headers = {k.lower(): v for k, v in self.headers.items()}
         status, data = sim.handle(self.command, self.path, headers, body)
-        self._reply(status, data)
-
-    def _reply(self, status: int, data: Any) -> None:
-        payload = json.dumps(data).encode() if data is not None else b""
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-        except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
-            pass  # the client gave up (timeout test)
+        self.reply_json(status, data)
 
     do_GET = do_POST = do_PUT = do_DELETE = _serve
